@@ -1,0 +1,45 @@
+# Information Theory for Deep Learning: build and test.
+# Only python3 (3.11+) and make are needed; everything else goes into .venv.
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+          -p no:doctest -n 2 --dist loadfile
+
+.PHONY: install book test unit notebooks build clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# Re-install only when the requirements or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: install build
+	@echo ""
+	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
+
+build:
+	$(JB) build . -W -n --keep-going
+
+# Unit, property and doctests (incl. the check that every notebook is executed).
+unit: install
+	$(PY) -m pytest tests infocourse
+
+# Re-execute every notebook and compare with its stored outputs.
+notebooks: install
+	$(PY) -m pytest book $(NBVAL)
+
+test: unit notebooks build
+	@echo ""
+	@echo "All checks passed: unit/property/doctests, nbval over book/, book build with -W."
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,29 @@
+"""infocourse: the helper library of *Information Theory for Deep Learning*.
+
+Discrete measures (numpy arrays, Python sequences or torch tensors in; the
+same kind out). Sample-based estimators, closed forms for Gaussians, torch
+losses and plotting helpers live in submodules.
+
+All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
+"""
+
+from .dependence import mutual_information, pointwise_mutual_information
+from .divergences import cross_entropy, js_divergence, kl_divergence
+from .tables import marginals, normalize
+from .uncertainty import conditional_entropy, entropy, joint_entropy, self_information
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "self_information",
+    "entropy",
+    "joint_entropy",
+    "conditional_entropy",
+    "cross_entropy",
+    "kl_divergence",
+    "js_divergence",
+    "mutual_information",
+    "pointwise_mutual_information",
+    "normalize",
+    "marginals",
+]

@@ -1,0 +1,239 @@
+"""Input checks shared by every public function of :mod:`infocourse`.
+
+One place decides what a valid probability table is, so every measure fails
+the same way, with a message that names the argument, says what was found and
+how to fix it.
+
+Rules
+-----
+* Arrays are numpy arrays, torch tensors or (nested) Python sequences of
+  numbers. Sequences become float64 numpy arrays, or tensors of the other
+  argument's dtype and device when a tensor is also passed. A numpy array and
+  a tensor in one call is a ``TypeError``.
+* Probabilities are finite and non-negative; a distribution sums to 1 along
+  its axis within ``tolerance(dtype, n) = atol(dtype) + n * eps(dtype)``, with
+  ``atol`` = 1e-8 for float64, 1e-5 for float32 and 1e-2 for 16-bit floats
+  (``n`` is the number of outcomes; the second term covers rounding in the
+  sum). Nothing is renormalised silently: call :func:`infocourse.normalize`
+  to opt in.
+* ``base`` is a real number > 0 and != 1.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ._backend import is_tensor
+
+_ATOL = {8: 1e-8, 4: 1e-5, 2: 1e-2}
+
+
+def _kind(x) -> str:
+    if is_tensor(x):
+        return "a torch tensor"
+    if isinstance(x, np.ndarray):
+        return "a numpy array"
+    return "a Python sequence"
+
+
+def check_base(base):
+    """Return ``base`` as a float after checking it is a valid log base."""
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        raise TypeError(
+            f"base must be a real number (2 for bits, math.e for nats), "
+            f"got {type(base).__name__} {base!r}."
+        )
+    base = float(base)
+    if not math.isfinite(base) or base <= 0 or base == 1:
+        raise ValueError(
+            f"base must be a finite number > 0 and != 1 (2 for bits, "
+            f"math.e for nats), got {base!r}."
+        )
+    return base
+
+
+def as_array(x, name, like=None):
+    """Convert ``x`` to a float numpy array or tensor, matching ``like``'s kind.
+
+    Raises ``TypeError`` for non-numeric input or for a numpy array mixed with
+    a torch tensor.
+    """
+    if like is not None and is_tensor(like) != is_tensor(x) and (
+        is_tensor(x) or isinstance(x, np.ndarray)
+    ):
+        raise TypeError(
+            f"{name} is {_kind(x)} but the other argument is {_kind(like)}; "
+            f"do not mix numpy and torch in one call: convert {name} with "
+            f"torch.as_tensor(...) or .numpy() first."
+        )
+    if is_tensor(x):
+        import torch
+
+        if x.is_complex():
+            raise TypeError(f"{name} must hold real numbers, got a tensor of dtype {x.dtype}.")
+        return x if x.is_floating_point() else x.to(torch.get_default_dtype())
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array of probabilities, got a string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
+        raise TypeError(f"{name} could not be read as a numeric array: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {arr.dtype}."
+        )
+    if is_tensor(like):
+        import torch
+
+        return torch.as_tensor(arr, dtype=like.dtype, device=like.device)
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
+def _numel(x) -> int:
+    return x.numel() if is_tensor(x) else x.size
+
+
+def _stats(x):
+    """Host-side floats: (any non-finite, min) of an array or tensor."""
+    if is_tensor(x):
+        import torch
+
+        d = x.detach()
+        return (not bool(torch.isfinite(d).all())), float(d.min())
+    return (not bool(np.isfinite(x).all())), float(x.min())
+
+
+def _eps(x):
+    if is_tensor(x):
+        import torch
+
+        return torch.finfo(x.dtype).eps, x.element_size()
+    return np.finfo(x.dtype).eps, x.dtype.itemsize
+
+
+def check_axis(x, axis, name):
+    """Return ``axis`` normalised to a non-negative int valid for ``x``."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be an int, got {type(axis).__name__} {axis!r}.")
+    ndim = x.ndim
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"axis={axis} is out of range for {name} with {ndim} dimension(s) "
+            f"(shape {tuple(x.shape)}); use an axis in [{-ndim}, {ndim - 1}]."
+        )
+    return axis % ndim
+
+
+def check_nonnegative(x, name, *, upper=None):
+    """Check ``x`` is non-empty, finite, >= 0 (and <= ``upper`` if given)."""
+    if x.ndim == 0:
+        x = x.reshape(1)
+    if _numel(x) == 0:
+        raise ValueError(
+            f"{name} is empty (shape {tuple(x.shape)}); pass at least one probability."
+        )
+    nonfinite, lo = _stats(x)
+    if nonfinite:
+        raise ValueError(
+            f"{name} contains NaN or infinite values; probabilities must be "
+            f"finite numbers in [0, 1]. Remove or impute them first."
+        )
+    if lo < 0:
+        raise ValueError(
+            f"{name} contains negative values (minimum {lo:.6g}); probabilities "
+            f"must be >= 0. Did you pass log-probabilities or logits? Apply "
+            f"softmax/exp first."
+        )
+    if upper is not None:
+        hi = float(x.detach().max()) if is_tensor(x) else float(x.max())
+        if hi > upper:
+            raise ValueError(
+                f"{name} contains values above {upper} (maximum {hi:.6g}); "
+                f"probabilities must lie in [0, 1]."
+            )
+
+
+def check_distribution(p, name, axis):
+    """Check ``p`` is a probability distribution along ``axis`` (or all axes if None)."""
+    check_nonnegative(p, name)
+    if axis is None:
+        sums = p.sum()
+        n = _numel(p)
+        where = "in total"
+    else:
+        if p.shape[axis] == 0:
+            raise ValueError(
+                f"{name} has no outcomes along axis {axis} (shape {tuple(p.shape)}); "
+                f"pass at least one probability."
+            )
+        sums = p.sum(axis) if not is_tensor(p) else p.detach().sum(dim=axis)
+        n = p.shape[axis]
+        where = f"along axis {axis}"
+    sums = sums.detach().cpu().double().numpy() if is_tensor(sums) else np.asarray(sums)
+    eps, width = _eps(p)
+    tol = _ATOL.get(width, 1e-2) + n * eps
+    dev = np.abs(sums - 1.0)
+    if dev.max() > tol:
+        worst = np.unravel_index(np.argmax(dev), dev.shape) if dev.ndim else ()
+        at = f" at index {tuple(int(i) for i in worst)}" if worst else ""
+        axis_arg = "" if axis is None else f", axis={axis}"
+        raise ValueError(
+            f"{name} must sum to 1 {where}, but it sums to "
+            f"{float(sums[worst]):.10g}{at} (tolerance {tol:.1e}). If {name} "
+            f"holds counts or unnormalised weights, divide by the total "
+            f"first: infocourse.normalize({name}{axis_arg})."
+        )
+
+
+def check_same_shape(a, b, names):
+    """Both arrays must have the same shape (no silent broadcasting)."""
+    if tuple(a.shape) != tuple(b.shape):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}."
+        )
+    if is_tensor(a) and a.device != b.device:
+        raise ValueError(
+            f"{names[0]} is on {a.device} but {names[1]} is on {b.device}; "
+            f"move both to one device with .to(device)."
+        )
+
+
+def distribution(p, name="p", *, axis=-1, like=None):
+    """Convert and check one distribution; return (array, normalised axis)."""
+    p = as_array(p, name, like=like)
+    if p.ndim == 0:
+        raise ValueError(
+            f"{name} is a scalar; pass a vector of probabilities (one per outcome)."
+        )
+    ax = None if axis is None else check_axis(p, axis, name)
+    check_distribution(p, name, ax)
+    return p, ax
+
+
+def distribution_pair(p, q, names=("p", "q"), *, axis=-1):
+    """Convert and check two distributions over the same outcomes."""
+    like = p if is_tensor(p) else q if is_tensor(q) else None
+    p = as_array(p, names[0], like=like)
+    q = as_array(q, names[1], like=p if is_tensor(p) else None)
+    check_same_shape(p, q, names)
+    p, ax = distribution(p, names[0], axis=axis)
+    q, _ = distribution(q, names[1], axis=axis)
+    return p, q, ax
+
+
+def joint_table(p_xy, name="p_xy", *, ndim=2):
+    """Check a joint probability table with exactly ``ndim`` axes summing to 1."""
+    p_xy = as_array(p_xy, name)
+    if ndim is not None and p_xy.ndim != ndim:
+        raise ValueError(
+            f"{name} must be a {ndim}-D joint table (rows X, columns Y), got "
+            f"shape {tuple(p_xy.shape)}. Reshape it, or build it with np.outer(p_x, p_y)."
+        )
+    if p_xy.ndim == 0:
+        raise ValueError(f"{name} is a scalar; pass a joint probability table.")
+    check_distribution(p_xy, name, None)
+    return p_xy

@@ -1,0 +1,131 @@
+"""Comparing two distributions: cross-entropy, KL and Jensen-Shannon divergence."""
+
+from __future__ import annotations
+
+from . import _validation as v
+from ._backend import nats_to, ops_for
+
+
+def cross_entropy(p, q, *, base=2, axis=-1):
+    r"""Cross-entropy of a model ``q`` under the true distribution ``p``.
+
+    .. math:: H(p, q) = -\sum_x p(x) \log_b q(x) = H(p) + D_{KL}(p \,\|\, q)
+
+    The average code length, in bits for ``base=2``, when outcomes drawn from
+    ``p`` are coded with a code built for ``q``.
+
+    Parameters
+    ----------
+    p, q : array_like or torch.Tensor
+        Distributions of the same shape, each summing to 1 along ``axis``.
+        Other axes are batch axes.
+    base : float, default 2
+        Logarithm base: 2 gives bits, ``math.e`` nats.
+    axis : int, default -1
+        The axis that indexes outcomes.
+
+    Returns
+    -------
+    numpy scalar/array or torch.Tensor
+        With ``axis`` reduced. ``inf`` where ``q(x) = 0 < p(x)`` (the model
+        rules out something that happens): this is the correct value, not an
+        error.
+
+    Examples
+    --------
+    >>> from infocourse import cross_entropy
+    >>> print(cross_entropy([0.5, 0.5], [0.25, 0.75]).round(4))
+    1.2075
+    >>> print(cross_entropy([0.5, 0.5], [1.0, 0.0]))
+    inf
+
+    References
+    ----------
+    Cover and Thomas (2006), section 5.4 ("wrong code").
+    """
+    base = v.check_base(base)
+    p, q, ax = v.distribution_pair(p, q, axis=axis)
+    ops = ops_for(p)
+    return ops.finish(nats_to(-ops.sum(ops.xlogy(p, q), axis=ax), base))
+
+
+def kl_divergence(p, q, *, base=2, axis=-1):
+    r"""Kullback-Leibler divergence (relative entropy) of ``q`` from ``p``.
+
+    .. math:: D_{KL}(p \,\|\, q) = \sum_x p(x) \log_b \frac{p(x)}{q(x)} \ge 0
+
+    Zero if and only if ``p == q``; not symmetric in ``p`` and ``q``.
+
+    Parameters
+    ----------
+    p, q : array_like or torch.Tensor
+        Distributions of the same shape, each summing to 1 along ``axis``.
+    base : float, default 2
+        Logarithm base: 2 gives bits, ``math.e`` nats.
+    axis : int, default -1
+        The axis that indexes outcomes.
+
+    Returns
+    -------
+    numpy scalar/array or torch.Tensor
+        With ``axis`` reduced; ``inf`` where ``q(x) = 0 < p(x)``.
+
+    Examples
+    --------
+    >>> from infocourse import kl_divergence
+    >>> print(kl_divergence([0.5, 0.5], [0.25, 0.75]).round(4))
+    0.2075
+    >>> print(kl_divergence([0.25, 0.75], [0.5, 0.5]).round(4))   # asymmetric
+    0.1887
+
+    References
+    ----------
+    S. Kullback and R. A. Leibler, "On Information and Sufficiency", Annals of
+    Mathematical Statistics 22 (1951). Cover and Thomas (2006), eq. (2.26).
+    """
+    base = v.check_base(base)
+    p, q, ax = v.distribution_pair(p, q, axis=axis)
+    ops = ops_for(p)
+    return ops.finish(nats_to(ops.sum(ops.rel_entr(p, q), axis=ax), base))
+
+
+def js_divergence(p, q, *, base=2, axis=-1):
+    r"""Jensen-Shannon divergence: symmetric, bounded, finite.
+
+    .. math::
+        D_{JS}(p, q) = \tfrac12 D_{KL}(p \,\|\, m) + \tfrac12 D_{KL}(q \,\|\, m),
+        \qquad m = \tfrac12 (p + q)
+
+    Always between 0 and 1 bit (``log_b 2`` in general); its square root
+    is a metric.
+
+    Parameters
+    ----------
+    p, q : array_like or torch.Tensor
+        Distributions of the same shape, each summing to 1 along ``axis``.
+    base : float, default 2
+        Logarithm base: 2 gives bits, ``math.e`` nats.
+    axis : int, default -1
+        The axis that indexes outcomes.
+
+    Returns
+    -------
+    numpy scalar/array or torch.Tensor
+
+    Examples
+    --------
+    >>> from infocourse import js_divergence
+    >>> print(js_divergence([1.0, 0.0], [0.0, 1.0]))   # disjoint supports
+    1.0
+
+    References
+    ----------
+    J. Lin, "Divergence measures based on the Shannon entropy", IEEE
+    Transactions on Information Theory 37 (1991).
+    """
+    base = v.check_base(base)
+    p, q, ax = v.distribution_pair(p, q, axis=axis)
+    ops = ops_for(p)
+    m = 0.5 * (p + q)
+    js = 0.5 * ops.sum(ops.rel_entr(p, m) + ops.rel_entr(q, m), axis=ax)
+    return ops.finish(nats_to(js, base))

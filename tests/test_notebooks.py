@@ -1,0 +1,82 @@
+"""Notebook hygiene: nbval compares only what is stored, so check what is stored.
+
+A code cell with no stored execution is never compared by nbval, so a
+stripped notebook would pass trivially. These tests make that a failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb")
+    if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts
+    and "assignments" not in p.parts  # nbgrader sources are checked by their own tests
+)
+
+
+def _ids(paths):
+    return [p.relative_to(ROOT).as_posix() for p in paths]
+
+
+def _code_cells(path):
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 1, "no notebooks found under book/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_every_code_cell_was_executed(path):
+    cells = _code_cells(path)
+    missing = [i for i, c in enumerate(cells) if c.get("execution_count") is None]
+    assert not missing, (
+        f"{path.name}: code cells {missing} have no stored execution, so nbval would "
+        f"not compare them. Run: .venv/bin/python tools/execute.py {path.relative_to(ROOT)}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_executed_in_order_in_one_kernel(path):
+    counts = [c.execution_count for c in _code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..n; re-execute it top to "
+        f"bottom with tools/execute.py"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_errors_only_where_tagged(path):
+    for i, cell in enumerate(_code_cells(path)):
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        tagged = "raises-exception" in cell.metadata.get("tags", [])
+        assert not errors or tagged, (
+            f"{path.name}: code cell {i} stored an error ({errors[0].ename}) but is not "
+            f"tagged raises-exception"
+        )
+
+
+def test_every_notebook_is_in_the_toc():
+    toc = (ROOT / "_toc.yml").read_text()
+    files = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.add(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load(toc))
+    orphans = [p for p in _ids(NOTEBOOKS) if p.removesuffix(".ipynb") not in files]
+    assert not orphans, f"notebooks not in _toc.yml (they would not be built): {orphans}"
