@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           -p no:doctest -n 2 --dist loadfile
 
-.PHONY: install book test unit notebooks build clean
+.PHONY: install book test unit notebooks build site clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -31,15 +31,19 @@ build:
 
 # Unit, property and doctests (incl. the check that every notebook is executed).
 unit: install
-	$(PY) -m pytest tests infocourse
+	$(PY) -m pytest tests infocourse --ignore=tests/site
 
 # Re-execute every notebook and compare with its stored outputs.
 notebooks: install
-	$(PY) -m pytest book $(NBVAL)
+	$(PY) -m pytest book --ignore=book/assignments $(NBVAL)
 
-test: unit notebooks build
+# Checks of the built site in _build/html (run after `build`).
+site: install
+	$(PY) -m pytest tests/site
+
+test: unit notebooks build site
 	@echo ""
-	@echo "All checks passed: unit/property/doctests, nbval over book/, book build with -W."
+	@echo "All checks passed: unit/property/doctests, nbval over book/, book build with -W, site checks."
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
