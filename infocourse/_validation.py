@@ -219,9 +219,9 @@ def distribution_pair(p, q, names=("p", "q"), *, axis=-1):
     like = p if is_tensor(p) else q if is_tensor(q) else None
     p = as_array(p, names[0], like=like)
     q = as_array(q, names[1], like=p if is_tensor(p) else None)
-    check_same_shape(p, q, names)
     p, ax = distribution(p, names[0], axis=axis)
     q, _ = distribution(q, names[1], axis=axis)
+    check_same_shape(p, q, names)
     return p, q, ax
 
 

@@ -1,0 +1,129 @@
+"""Identities and bounds of the discrete measures, checked on random distributions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import infocourse as ic
+
+settings.register_profile("course", max_examples=200, deadline=None)
+settings.load_profile("course")
+
+ABS = 1e-9
+
+
+@st.composite
+def distributions(draw, n=None, min_n=1, max_n=12, zeros=True):
+    """A probability vector, possibly with exact zeros (0·log 0 must behave)."""
+    n = n or draw(st.integers(min_n, max_n))
+    weights = draw(arrays(np.float64, n, elements=st.floats(0, 1e3, allow_subnormal=False)))
+    if not zeros:
+        weights = weights + 1e-3
+    if weights.sum() == 0:
+        weights[draw(st.integers(0, n - 1))] = 1.0
+    return weights / weights.sum()
+
+
+@st.composite
+def distribution_pairs(draw, zeros_in_q=False):
+    n = draw(st.integers(1, 12))
+    return draw(distributions(n=n)), draw(distributions(n=n, zeros=zeros_in_q))
+
+
+@st.composite
+def joint_tables(draw):
+    rows, cols = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    return draw(distributions(n=rows * cols)).reshape(rows, cols)
+
+
+@given(distributions())
+def test_entropy_between_zero_and_log_n(p):
+    h = ic.entropy(p)
+    assert -ABS <= h <= math.log2(len(p)) + ABS
+    assert h >= 0  # never a negative zero or rounding below 0
+
+
+@given(st.integers(1, 64))
+def test_entropy_bounds_attained(n):
+    assert math.isclose(ic.entropy(np.full(n, 1 / n)), math.log2(n), abs_tol=1e-12)
+    point = np.zeros(n)
+    point[n // 2] = 1.0
+    assert ic.entropy(point) == 0.0
+
+
+@given(distribution_pairs())
+def test_gibbs_inequality(pq):
+    p, q = pq
+    kl = ic.kl_divergence(p, q)
+    assert kl >= -ABS
+    assert ic.kl_divergence(p, p) == 0.0
+
+
+@given(distributions(zeros=False), distributions(zeros=False))
+def test_kl_zero_only_when_equal(p, q):
+    if len(p) == len(q) and np.abs(p - q).max() > 1e-3:
+        assert ic.kl_divergence(p, q) > 0
+
+
+@given(distribution_pairs())
+def test_cross_entropy_is_entropy_plus_kl(pq):
+    p, q = pq
+    ce, h, kl = ic.cross_entropy(p, q), ic.entropy(p), ic.kl_divergence(p, q)
+    if math.isinf(kl):
+        assert math.isinf(ce)
+    else:
+        assert math.isclose(ce, h + kl, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@given(joint_tables())
+def test_chain_rule(p_xy):
+    h_x = ic.entropy(p_xy.sum(1))
+    h_y = ic.entropy(p_xy.sum(0))
+    h_xy = ic.joint_entropy(p_xy)
+    assert math.isclose(h_xy, h_x + ic.conditional_entropy(p_xy, given=0), abs_tol=1e-9)
+    assert math.isclose(h_xy, h_y + ic.conditional_entropy(p_xy, given=1), abs_tol=1e-9)
+    assert ic.conditional_entropy(p_xy) >= 0
+
+
+@given(joint_tables())
+def test_mutual_information_identities(p_xy):
+    mi = ic.mutual_information(p_xy)
+    h_x, h_y = ic.entropy(p_xy.sum(1)), ic.entropy(p_xy.sum(0))
+    assert math.isclose(mi, h_x + h_y - ic.joint_entropy(p_xy), abs_tol=1e-9)
+    assert mi >= -1e-12
+    assert math.isclose(mi, ic.mutual_information(p_xy.T), abs_tol=1e-12)  # symmetric
+    assert mi <= min(h_x, h_y) + 1e-9
+
+
+@given(distributions(max_n=6), distributions(max_n=6))
+def test_independent_tables_share_nothing(p_x, p_y):
+    assert abs(ic.mutual_information(np.outer(p_x, p_y))) < 1e-12
+
+
+@given(distribution_pairs())
+def test_js_between_zero_and_one_bit_and_symmetric(pq):
+    p, q = pq
+    js = ic.js_divergence(p, q)
+    assert -ABS <= js <= 1 + ABS
+    assert math.isclose(js, ic.js_divergence(q, p), abs_tol=1e-12)
+
+
+@given(distribution_pairs())
+def test_numpy_and_torch_agree(pq):
+    p, q = pq
+    tp, tq = torch.from_numpy(p), torch.from_numpy(q)
+    for f in (ic.kl_divergence, ic.cross_entropy, ic.js_divergence):
+        a, b = f(p, q), float(f(tp, tq))
+        assert (math.isinf(a) and math.isinf(b)) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@given(distributions(), st.sampled_from([2, math.e, 10]))
+def test_units_convert_by_log_of_base(p, base):
+    assert math.isclose(ic.entropy(p, base=base), ic.entropy(p, base=math.e) / math.log(base),
+                        rel_tol=1e-12, abs_tol=1e-15)
