@@ -37,6 +37,10 @@ class NumpyOps:
     def sum(x, axis=None, keepdims=False):
         return np.sum(x, axis=axis, keepdims=keepdims)
 
+    @staticmethod
+    def where(cond, x, y):
+        return np.where(cond, x, y)
+
     # log 0 = -inf is the intended value (an impossible event), not a warning.
     @staticmethod
     def log(x):
@@ -87,6 +91,12 @@ class TorchOps:
         if axis is None:
             return torch.sum(x)
         return torch.sum(x, dim=axis, keepdim=keepdims)
+
+    @staticmethod
+    def where(cond, x, y):
+        import torch
+
+        return torch.where(cond, x, y)
 
     @staticmethod
     def log(x):

@@ -44,8 +44,13 @@ def mutual_information(p_xy, *, base=2):
     base = v.check_base(base)
     p_xy = v.joint_table(p_xy, "p_xy")
     ops = ops_for(p_xy)
-    product = ops.sum(p_xy, axis=1, keepdims=True) * ops.sum(p_xy, axis=0, keepdims=True)
-    return ops.finish(nats_to(ops.sum(ops.rel_entr(p_xy, product)), base))
+    p_x = ops.sum(p_xy, axis=1, keepdims=True)
+    p_y = ops.sum(p_xy, axis=0, keepdims=True)
+    # I = sum_x p(x) KL(p(y|x) || p(y)). Dividing by p(x) first, rather than
+    # by the product p(x)p(y), avoids underflow of that product to 0 for tiny
+    # probabilities (which would give inf). Rows with p(x) = 0 are all zero.
+    p_y_given_x = p_xy / ops.where(p_x > 0, p_x, 1.0)
+    return ops.finish(nats_to(ops.sum(p_x * ops.rel_entr(p_y_given_x, p_y)), base))
 
 
 def pointwise_mutual_information(p_xy, *, base=2):
@@ -85,5 +90,7 @@ def pointwise_mutual_information(p_xy, *, base=2):
     base = v.check_base(base)
     p_xy = v.joint_table(p_xy, "p_xy")
     ops = ops_for(p_xy)
-    product = ops.sum(p_xy, axis=1, keepdims=True) * ops.sum(p_xy, axis=0, keepdims=True)
-    return ops.finish(nats_to(ops.log(p_xy) - ops.log(product), base))
+    log_p_x = ops.log(ops.sum(p_xy, axis=1, keepdims=True))
+    log_p_y = ops.log(ops.sum(p_xy, axis=0, keepdims=True))
+    # Subtracting logs (not dividing by p(x)p(y)) avoids underflow of the product.
+    return ops.finish(nats_to(ops.log(p_xy) - log_p_x - log_p_y, base))

@@ -139,6 +139,14 @@ def test_mutual_information_by_hand(kind):
     assert float(ic.mutual_information(as_kind(p, kind, np.float64))) == pytest.approx(expected, abs=1e-15)
 
 
+def test_mutual_information_tiny_probabilities_do_not_underflow():
+    # Found by hypothesis: p(x)p(y) = 1e-576 underflows to 0, which gave inf.
+    tiny = 1.9e-288
+    p_xy = np.array([[1.0, tiny], [tiny, tiny]])
+    assert ic.mutual_information(p_xy) == pytest.approx(0.0, abs=1e-280)
+    assert np.isfinite(ic.pointwise_mutual_information(p_xy)).all()
+
+
 def test_pointwise_mutual_information_averages_to_mi():
     pmi = ic.pointwise_mutual_information(JOINT)
     assert np.sum(JOINT * pmi) == pytest.approx(ic.mutual_information(JOINT), abs=1e-14)
