@@ -10,13 +10,20 @@ All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
 from .tables import marginals, normalize
-from .uncertainty import conditional_entropy, entropy, joint_entropy, self_information
+from .uncertainty import (
+    binary_entropy,
+    conditional_entropy,
+    entropy,
+    joint_entropy,
+    self_information,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "self_information",
     "entropy",
+    "binary_entropy",
     "joint_entropy",
     "conditional_entropy",
     "cross_entropy",

@@ -94,6 +94,41 @@ def entropy(p, *, base=2, axis=-1):
     return ops.finish(nats_to(-ops.sum(ops.xlogy(p, p), axis=ax), base))
 
 
+def binary_entropy(p, *, base=2):
+    r"""Entropy of a coin that lands heads with probability ``p``, element-wise.
+
+    .. math:: h(p) = -p \log_b p - (1 - p) \log_b (1 - p)
+
+    Parameters
+    ----------
+    p : float, array_like or torch.Tensor
+        Probabilities of heads, in [0, 1].
+    base : float, default 2
+        Logarithm base: 2 gives bits (maximum 1 at ``p = 0.5``), ``math.e`` nats.
+
+    Returns
+    -------
+    numpy scalar/array or torch.Tensor
+        Same shape and kind as ``p``.
+
+    Examples
+    --------
+    >>> from infocourse import binary_entropy
+    >>> print(binary_entropy([0.0, 0.11, 0.5]).round(3))
+    [0.  0.5 1. ]
+
+    References
+    ----------
+    Cover and Thomas (2006), eq. (2.5).
+    """
+    base = v.check_base(base)
+    p = v.as_array(p, "p")
+    v.check_nonnegative(p, "p", upper=1.0)
+    ops = ops_for(p)
+    q = 1.0 - p
+    return ops.finish(nats_to(-(ops.xlogy(p, p) + ops.xlogy(q, q)), base))
+
+
 def joint_entropy(p_xy, *, base=2):
     r"""Joint entropy of a joint probability table, over all of its axes.
 

@@ -237,3 +237,10 @@ class TestGradients:
             "self": lambda w: ic.self_information(w / w.sum()).sum(),
         }
         assert torch.autograd.gradcheck(fns[name], (x.requires_grad_(),))
+
+
+def test_binary_entropy_matches_two_outcome_entropy(kind):
+    p = np.linspace(0, 1, 11)
+    got = ic.binary_entropy(as_kind(p, kind, np.float64))
+    expected = [stats.entropy([x, 1 - x], base=2) for x in p]
+    np.testing.assert_allclose(to_numpy(got), expected, atol=1e-15)

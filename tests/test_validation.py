@@ -35,7 +35,8 @@ TABLES = {
 def calls_with(bad, *, table_bad=None):
     """(id, thunk, argument name) for every public function given one bad argument."""
     table_bad = bad if table_bad is None else table_bad
-    cases = [("self_information", lambda: ic.self_information(bad), "p")]
+    cases = [("self_information", lambda: ic.self_information(bad), "p"),
+             ("binary_entropy", lambda: ic.binary_entropy(bad), "p")]
     cases += [(n, (lambda f=f: f(bad)), "p") for n, f in ONE_DIST.items()]
     for n, f in TWO_DISTS.items():
         cases.append((f"{n}[p]", lambda f=f: f(bad, GOOD), "p"))
@@ -91,7 +92,7 @@ def test_empty_rejected(name, thunk, arg):
 
 # Sums: every distribution argument (not self_information, which takes event probabilities).
 SUMS = [c for c in calls_with([0.5, 0.4], table_bad=[[0.1, 0.5], [0.2, 0.3]])
-        if c[0] != "self_information"]
+        if c[0] not in ("self_information", "binary_entropy")]
 
 
 @pytest.mark.parametrize("name, thunk, arg", SUMS, ids=_ids(SUMS))
@@ -101,8 +102,9 @@ def test_unnormalised_rejected_with_the_sum_and_the_fix(name, thunk, arg):
         thunk()
 
 
-def test_self_information_rejects_probabilities_above_one():
+def test_event_probabilities_above_one_rejected():
     check(lambda: ic.self_information([0.5, 1.5]), ValueError, "p", "1.5")
+    check(lambda: ic.binary_entropy(1.5), ValueError, "p", "1.5")
 
 
 @pytest.mark.parametrize("f", list(TWO_DISTS.values()), ids=list(TWO_DISTS))
@@ -119,6 +121,7 @@ def test_numpy_and_torch_mixed_rejected(f):
 ALL_WITH_BASE = [
     ("self_information", lambda b: ic.self_information(0.5, base=b)),
     ("entropy", lambda b: ic.entropy(GOOD, base=b)),
+    ("binary_entropy", lambda b: ic.binary_entropy(0.5, base=b)),
     ("joint_entropy", lambda b: ic.joint_entropy(JOINT, base=b)),
     ("conditional_entropy", lambda b: ic.conditional_entropy(JOINT, base=b)),
     ("cross_entropy", lambda b: ic.cross_entropy(GOOD, GOOD, base=b)),
