@@ -31,7 +31,7 @@ build:
 
 # Unit, property and doctests (incl. the check that every notebook is executed).
 unit: install
-	$(PY) -m pytest tests infocourse --ignore=tests/site
+	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site
 
 # Re-execute every notebook and compare with its stored outputs.
 notebooks: install

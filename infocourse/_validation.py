@@ -156,8 +156,12 @@ def check_nonnegative(x, name, *, upper=None):
             )
 
 
-def check_distribution(p, name, axis):
-    """Check ``p`` is a probability distribution along ``axis`` (or all axes if None)."""
+def check_distribution(p, name, axis, shown_axis=None):
+    """Check ``p`` is a probability distribution along ``axis`` (or all axes if None).
+
+    ``shown_axis`` is the axis as the caller wrote it (e.g. -1), for messages.
+    """
+    shown_axis = axis if shown_axis is None else shown_axis
     check_nonnegative(p, name)
     if axis is None:
         sums = p.sum()
@@ -171,7 +175,7 @@ def check_distribution(p, name, axis):
             )
         sums = p.sum(axis) if not is_tensor(p) else p.detach().sum(dim=axis)
         n = p.shape[axis]
-        where = f"along axis {axis}"
+        where = f"along axis {shown_axis}"
     sums = sums.detach().cpu().double().numpy() if is_tensor(sums) else np.asarray(sums)
     eps, width = _eps(p)
     tol = _ATOL.get(width, 1e-2) + n * eps
@@ -179,7 +183,7 @@ def check_distribution(p, name, axis):
     if dev.max() > tol:
         worst = np.unravel_index(np.argmax(dev), dev.shape) if dev.ndim else ()
         at = f" at index {tuple(int(i) for i in worst)}" if worst else ""
-        axis_arg = "" if axis is None else f", axis={axis}"
+        axis_arg = "" if axis is None or shown_axis == -1 else f", axis={shown_axis}"
         raise ValueError(
             f"{name} must sum to 1 {where}, but it sums to "
             f"{float(sums[worst]):.10g}{at} (tolerance {tol:.1e}). If {name} "
@@ -210,7 +214,7 @@ def distribution(p, name="p", *, axis=-1, like=None):
             f"{name} is a scalar; pass a vector of probabilities (one per outcome)."
         )
     ax = None if axis is None else check_axis(p, axis, name)
-    check_distribution(p, name, ax)
+    check_distribution(p, name, ax, shown_axis=axis)
     return p, ax
 
 
@@ -237,3 +241,126 @@ def joint_table(p_xy, name="p_xy", *, ndim=2):
         raise ValueError(f"{name} is a scalar; pass a joint probability table.")
     check_distribution(p_xy, name, None)
     return p_xy
+
+
+def check_int(value, name, *, minimum=None, maximum=None):
+    """Return ``value`` as an int after checking it is an integer in range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}.")
+    value = int(value)
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        lo = "-inf" if minimum is None else minimum
+        hi = "inf" if maximum is None else maximum
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value}.")
+    return value
+
+
+def check_vector(x, name):
+    """Check ``x`` (already converted by :func:`as_array`) is 1-D and non-empty."""
+    if x.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D vector (one entry per symbol), got shape "
+            f"{tuple(x.shape)}; flatten it or pass one distribution at a time."
+        )
+    if _numel(x) == 0:
+        raise ValueError(f"{name} is empty; pass at least one entry.")
+
+
+def check_tensor(x, name, *, ndim=None, square=False):
+    """Check ``x`` is a floating-point torch tensor with ``ndim`` axes (square if asked)."""
+    if not is_tensor(x):
+        raise TypeError(
+            f"{name} must be a torch tensor of floating-point scores, got "
+            f"{type(x).__name__}; convert it with torch.as_tensor(...)."
+        )
+    if not x.is_floating_point():
+        raise TypeError(
+            f"{name} must hold floating-point scores (logits), got dtype {x.dtype}; "
+            f"call .float() first."
+        )
+    if ndim is not None and x.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(x.shape)}.")
+    if square and (x.ndim != 2 or x.shape[0] != x.shape[1]):
+        raise ValueError(
+            f"{name} must be a square matrix (entry [i, j] scores x_i with y_j; the "
+            f"positive pairs on the diagonal), got shape {tuple(x.shape)}."
+        )
+    if _numel(x) == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); pass a batch of at least one pair.")
+
+
+# --- Scalars and Gaussian parameters ------------------------------------------
+
+
+def check_int(value, name, *, minimum=1):
+    """Return ``value`` as an int after checking it is an integer >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer >= {minimum}, got {type(value).__name__} {value!r}."
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_finite(x, name):
+    """Check an array/tensor of real parameters is non-empty and has no NaN/inf."""
+    x1 = x.reshape(1) if x.ndim == 0 else x
+    if _numel(x1) == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); pass at least one value.")
+    if _stats(x1)[0]:
+        raise ValueError(
+            f"{name} contains NaN or infinite values; remove or impute them first."
+        )
+
+
+def check_variance(var, name):
+    """Check variances are finite and strictly positive (element-wise)."""
+    check_finite(var, name)
+    lo = _stats(var.reshape(1) if var.ndim == 0 else var)[1]
+    if lo <= 0:
+        raise ValueError(
+            f"{name} must be > 0 (a variance), got a minimum of {lo:.6g}. Pass "
+            f"sigma**2 rather than sigma, and drop constant (degenerate) variables."
+        )
+
+
+def check_covariance(cov, name):
+    """Check ``cov`` is a stack (..., d, d) of symmetric positive-definite matrices."""
+    if cov.ndim < 2 or cov.shape[-1] != cov.shape[-2] or cov.shape[-1] == 0:
+        raise ValueError(
+            f"{name} must be a square (d, d) covariance matrix with d >= 1, got "
+            f"shape {tuple(cov.shape)}."
+        )
+    check_finite(cov, name)
+    c = cov.detach().cpu().double().numpy() if is_tensor(cov) else np.asarray(cov, float)
+    ct = np.swapaxes(c, -1, -2)
+    scale = max(float(np.abs(c).max()), np.finfo(float).tiny)
+    eps, _ = _eps(cov)
+    asym = float(np.abs(c - ct).max())
+    if asym > 100 * eps * scale:
+        raise ValueError(
+            f"{name} must be symmetric, but |{name} - {name}.T| reaches {asym:.3g}; "
+            f"symmetrise it with ({name} + {name}.T) / 2 if this is rounding."
+        )
+    lo = float(np.linalg.eigvalsh((c + ct) / 2).min())
+    if lo <= 0:
+        raise ValueError(
+            f"{name} must be positive definite, but its smallest eigenvalue is "
+            f"{lo:.6g}. A singular covariance (a variable that is constant or an "
+            f"exact linear function of the others) has no density; drop the "
+            f"redundant variable or add a small multiple of the identity."
+        )
+
+
+def check_correlation(rho, name):
+    """Check correlation coefficients are finite with |rho| < 1 (element-wise)."""
+    check_finite(rho, name)
+    r = rho.reshape(1) if rho.ndim == 0 else rho
+    hi = float(r.detach().abs().max()) if is_tensor(r) else float(np.abs(r).max())
+    if hi >= 1:
+        raise ValueError(
+            f"{name} must lie strictly between -1 and 1, got |{name}| = {hi:.6g}. "
+            f"At |rho| = 1 one variable is a function of the other and the "
+            f"mutual information of continuous variables is infinite."
+        )
