@@ -289,18 +289,7 @@ def check_tensor(x, name, *, ndim=None, square=False):
         raise ValueError(f"{name} is empty (shape {tuple(x.shape)}); pass a batch of at least one pair.")
 
 
-# --- Scalars and Gaussian parameters ------------------------------------------
-
-
-def check_int(value, name, *, minimum=1):
-    """Return ``value`` as an int after checking it is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an integer >= {minimum}, got {type(value).__name__} {value!r}."
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
+# --- Gaussian parameters -------------------------------------------------------
 
 
 def check_finite(x, name):
