@@ -156,11 +156,36 @@ def check_nonnegative(x, name, *, upper=None):
             )
 
 
-def check_distribution(p, name, axis, shown_axis=None):
+def _tolerance(p, n):
+    """Allowed |sum - 1| for ``n`` outcomes of ``p``'s dtype (see the module docstring)."""
+    eps, width = _eps(p)
+    return _ATOL.get(width, 1e-2) + n * eps
+
+
+def _fused_clean(p, axis, sums, minimum):
+    """True when precomputed (sums, minimum) of ``p`` show a valid distribution.
+
+    Half the tolerance, so that a sum near the limit, where another summation
+    order could round the other way, is left to the full check.
+    """
+    n = _numel(p) if axis is None else p.shape[axis]
+    dev = np.abs(np.asarray(sums, dtype=np.float64) - 1.0)
+    # NaN fails every comparison, so NaN/inf in p fall through to the full check.
+    return bool(minimum >= 0) and bool(np.all(dev <= 0.5 * _tolerance(p, n)))
+
+
+def check_distribution(p, name, axis, shown_axis=None, *, fused=None):
     """Check ``p`` is a probability distribution along ``axis`` (or all axes if None).
 
     ``shown_axis`` is the axis as the caller wrote it (e.g. -1), for messages.
+    ``fused`` is ``(sums, minimum)`` along ``axis`` when a caller has already
+    computed them in its own pass over ``p`` (:func:`infocourse._backend.fused_plogp`):
+    a clean result needs no second pass; anything doubtful (NaN, inf, a
+    negative entry, a sum near the tolerance) runs the full check below, so
+    errors and messages are the same either way.
     """
+    if fused is not None and _fused_clean(p, axis, *fused):
+        return
     shown_axis = axis if shown_axis is None else shown_axis
     check_nonnegative(p, name)
     if axis is None:
@@ -177,8 +202,7 @@ def check_distribution(p, name, axis, shown_axis=None):
         n = p.shape[axis]
         where = f"along axis {shown_axis}"
     sums = sums.detach().cpu().double().numpy() if is_tensor(sums) else np.asarray(sums)
-    eps, width = _eps(p)
-    tol = _ATOL.get(width, 1e-2) + n * eps
+    tol = _tolerance(p, n)
     dev = np.abs(sums - 1.0)
     if dev.max() > tol:
         worst = np.unravel_index(np.argmax(dev), dev.shape) if dev.ndim else ()
@@ -206,15 +230,20 @@ def check_same_shape(a, b, names):
         )
 
 
-def distribution(p, name="p", *, axis=-1, like=None):
-    """Convert and check one distribution; return (array, normalised axis)."""
+def distribution(p, name="p", *, axis=-1, like=None, check=True):
+    """Convert and check one distribution; return (array, normalised axis).
+
+    ``check=False`` converts and checks the shape and axis only, for a caller
+    that then runs :func:`check_distribution` with fused reductions.
+    """
     p = as_array(p, name, like=like)
     if p.ndim == 0:
         raise ValueError(
             f"{name} is a scalar; pass a vector of probabilities (one per outcome)."
         )
     ax = None if axis is None else check_axis(p, axis, name)
-    check_distribution(p, name, ax, shown_axis=axis)
+    if check:
+        check_distribution(p, name, ax, shown_axis=axis)
     return p, ax
 
 

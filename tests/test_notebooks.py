@@ -20,8 +20,12 @@ NOTEBOOKS = sorted(
 )
 
 
+def _rel(path):
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def _ids(paths):
-    return [p.relative_to(ROOT).as_posix() for p in paths]
+    return [_rel(p) for p in paths]
 
 
 def _code_cells(path):
@@ -39,7 +43,7 @@ def test_every_code_cell_was_executed(path):
     missing = [i for i, c in enumerate(cells) if c.get("execution_count") is None]
     assert not missing, (
         f"{path.name}: code cells {missing} have no stored execution, so nbval would "
-        f"not compare them. Run: .venv/bin/python tools/execute.py {path.relative_to(ROOT)}"
+        f"not compare them. Run: .venv/bin/python tools/execute.py {_rel(path)}"
     )
 
 
