@@ -382,3 +382,67 @@ def check_correlation(rho, name):
             f"At |rho| = 1 one variable is a function of the other and the "
             f"mutual information of continuous variables is infinite."
         )
+
+
+# --- Torch losses (infocourse.nn): scalars, choices, class labels --------------
+
+
+def check_choice(value, name, choices, hint=""):
+    """Return ``value`` if it is one of ``choices`` (e.g. a ``reduction`` name)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}, got "
+            f"{value!r}.{' ' + hint if hint else ''}"
+        )
+    return value
+
+
+def check_real(value, name, *, low=None, high=None, low_open=False, high_open=False,
+               hint=""):
+    """Return ``value`` as a float after checking it is a finite real in range.
+
+    ``low_open``/``high_open`` exclude the end points, e.g. ``low=0,
+    low_open=True`` for a temperature (> 0), ``low=0, high=1, high_open=True``
+    for a label-smoothing weight in [0, 1).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}.")
+    value = float(value)
+    below = low is not None and (value <= low if low_open else value < low)
+    above = high is not None and (value >= high if high_open else value > high)
+    if not math.isfinite(value) or below or above:
+        lo = "(-inf" if low is None else ("(" if low_open else "[") + f"{low:g}"
+        hi = "inf)" if high is None else f"{high:g}" + (")" if high_open else "]")
+        raise ValueError(
+            f"{name} must be a finite number in {lo}, {hi}, got {value!r}."
+            f"{' ' + hint if hint else ''}"
+        )
+    return value
+
+
+def check_labels(labels, name, *, n, n_classes):
+    """Check integer class labels: a 1-D tensor of length ``n`` with values in [0, n_classes)."""
+    if not is_tensor(labels):
+        raise TypeError(
+            f"{name} must be a torch tensor of class indices, got {type(labels).__name__}; "
+            f"convert it with torch.as_tensor(..., dtype=torch.long)."
+        )
+    import torch
+
+    if labels.dtype == torch.bool or labels.is_floating_point() or labels.is_complex():
+        raise TypeError(
+            f"{name} must hold integer class indices (dtype torch.long), got dtype "
+            f"{labels.dtype}. For probability targets, pass class indices instead "
+            f"(labels.argmax(dim=1)) or use a soft-target loss."
+        )
+    if tuple(labels.shape) != (n,):
+        raise ValueError(
+            f"{name} must have shape ({n},), one class index per row of the logits, "
+            f"got shape {tuple(labels.shape)}."
+        )
+    if n and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
+        raise ValueError(
+            f"{name} must lie in [0, {n_classes - 1}] for {n_classes} classes, got values "
+            f"from {int(labels.min())} to {int(labels.max())}. Are the labels 1-based, "
+            f"or do the logits have too few columns?"
+        )

@@ -4,12 +4,25 @@ Everything here takes and returns torch tensors, follows PyTorch's loss
 conventions (logits in, ``reduction=``) and runs on any device (CPU or CUDA).
 Importing this subpackage imports torch; ``import infocourse`` alone does not.
 
+* :mod:`infocourse.nn.losses`: :func:`label_smoothing_cross_entropy`,
+  :func:`smoothed_targets`, :func:`distillation_loss`, :func:`gaussian_kl`,
+  :func:`gaussian_kl_monte_carlo` (all in nats).
+* :mod:`infocourse.nn.calibration`: :func:`reliability_bins`,
+  :func:`expected_calibration_error`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
 * :mod:`infocourse.nn.training`: :func:`seed_everything`,
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
   :func:`predict_logits`, :func:`accuracy`.
 """
 
+from .calibration import ReliabilityBins, expected_calibration_error, reliability_bins
+from .losses import (
+    distillation_loss,
+    gaussian_kl,
+    gaussian_kl_monte_carlo,
+    label_smoothing_cross_entropy,
+    smoothed_targets,
+)
 from .models import MLP, VAE
 from .training import (
     History,
@@ -22,6 +35,14 @@ from .training import (
 )
 
 __all__ = [
+    "label_smoothing_cross_entropy",
+    "smoothed_targets",
+    "distillation_loss",
+    "gaussian_kl",
+    "gaussian_kl_monte_carlo",
+    "reliability_bins",
+    "expected_calibration_error",
+    "ReliabilityBins",
     "MLP",
     "VAE",
     "History",
