@@ -9,6 +9,10 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :func:`gaussian_kl_monte_carlo` (all in nats).
 * :mod:`infocourse.nn.calibration`: :func:`reliability_bins`,
   :func:`expected_calibration_error`.
+* :mod:`infocourse.nn.contrastive`: :func:`info_nce_loss`,
+  :class:`InfoNCELoss`, :func:`info_nce_bound`, :func:`info_nce_ceiling`,
+  :class:`SeparableCritic`, :class:`ConcatCritic`,
+  :func:`correlated_gaussians`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
 * :mod:`infocourse.nn.training`: :func:`seed_everything`,
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
@@ -22,6 +26,15 @@ from .losses import (
     gaussian_kl_monte_carlo,
     label_smoothing_cross_entropy,
     smoothed_targets,
+)
+from .contrastive import (
+    ConcatCritic,
+    InfoNCELoss,
+    SeparableCritic,
+    correlated_gaussians,
+    info_nce_bound,
+    info_nce_ceiling,
+    info_nce_loss,
 )
 from .models import MLP, VAE
 from .training import (
@@ -43,6 +56,13 @@ __all__ = [
     "reliability_bins",
     "expected_calibration_error",
     "ReliabilityBins",
+    "info_nce_loss",
+    "InfoNCELoss",
+    "info_nce_bound",
+    "info_nce_ceiling",
+    "SeparableCritic",
+    "ConcatCritic",
+    "correlated_gaussians",
     "MLP",
     "VAE",
     "History",
