@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           -p no:doctest -n 2 --dist loadfile
 
-.PHONY: install book test unit notebooks build site clean
+.PHONY: install book test unit notebooks build site clean bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -44,6 +44,12 @@ site: install
 test: unit notebooks build site
 	@echo ""
 	@echo "All checks passed: unit/property/doctests, nbval over book/, book build with -W, site checks."
+
+# Speed against scipy / scikit-learn and estimator accuracy (issue 7), plus the
+# book build and the nbval run, timed. Writes benchmarks/results/latest.{json,md};
+# fails when a goal is missed. BENCH_ARGS="--no-build --no-nbval" skips the timed runs.
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis
