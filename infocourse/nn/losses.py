@@ -60,7 +60,7 @@ def _check_logits(logits, name):
         )
 
 
-def smoothed_targets(labels, n_classes, smoothing):
+def smoothed_targets(labels, n_classes, smoothing, *, dtype=None):
     r"""The label-smoothed target distributions for integer labels.
 
     .. math:: t_k = (1 - \varepsilon)\,[k = y] + \varepsilon / K
@@ -77,12 +77,13 @@ def smoothed_targets(labels, n_classes, smoothing):
         :math:`K \ge 2`.
     smoothing : float
         :math:`\varepsilon` in [0, 1).
+    dtype : torch.dtype, optional
+        Default ``torch.get_default_dtype()``.
 
     Returns
     -------
     torch.Tensor
-        Shape ``(n, n_classes)``, dtype ``torch.get_default_dtype()``, on the
-        device of ``labels``.
+        Shape ``(n, n_classes)``, on the device of ``labels``.
 
     Examples
     --------
@@ -105,7 +106,7 @@ def smoothed_targets(labels, n_classes, smoothing):
             f"labels must be a 1-D tensor of class indices, got shape {tuple(labels.shape)}."
         )
     v.check_labels(labels, "labels", n=labels.shape[0], n_classes=n_classes)
-    one_hot = F.one_hot(labels, n_classes).to(torch.get_default_dtype())
+    one_hot = F.one_hot(labels.long(), n_classes).to(dtype or torch.get_default_dtype())
     return (1.0 - smoothing) * one_hot + smoothing / n_classes
 
 
