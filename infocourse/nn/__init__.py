@@ -14,6 +14,8 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :class:`SeparableCritic`, :class:`ConcatCritic`,
   :func:`correlated_gaussians`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
+* :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
+  :func:`quantize_model`, :func:`code_entropy`, :func:`model_code_entropy`.
 * :mod:`infocourse.nn.training`: :func:`seed_everything`,
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
   :func:`predict_logits`, :func:`accuracy`.
@@ -37,6 +39,13 @@ from .contrastive import (
     info_nce_loss,
 )
 from .models import MLP, VAE
+from .quantize import (
+    UniformQuantization,
+    code_entropy,
+    model_code_entropy,
+    quantize_model,
+    quantize_uniform,
+)
 from .training import (
     History,
     accuracy,
@@ -65,6 +74,11 @@ __all__ = [
     "correlated_gaussians",
     "MLP",
     "VAE",
+    "quantize_uniform",
+    "quantize_model",
+    "code_entropy",
+    "model_code_entropy",
+    "UniformQuantization",
     "History",
     "accuracy",
     "default_device",

@@ -1,0 +1,185 @@
+"""Uniform quantization: torch's observer and fake-quantization as references,
+error bounds, the entropy of the codes, and whole-model quantization."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import stats
+from torch.ao.quantization.observer import MinMaxObserver
+
+from infocourse.nn import (
+    MLP,
+    code_entropy,
+    model_code_entropy,
+    quantize_model,
+    quantize_uniform,
+)
+
+settings.register_profile("course", max_examples=200, deadline=None)
+settings.load_profile("course")
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+# --- against torch's built-in quantization ------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor:UserWarning")
+@pytest.mark.parametrize("bits", [1, 2, 3, 4, 6, 8])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_matches_torch_observer_and_fake_quantize(bits, seed):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(500, generator=g) * 0.3 + (0.5 if seed == 2 else 0.0)
+    obs = MinMaxObserver(quant_min=0, quant_max=2**bits - 1, dtype=torch.quint8)
+    obs(x)
+    scale, zero_point = obs.calculate_qparams()
+    q = quantize_uniform(x, bits)
+    assert q.scale == float(scale)
+    assert q.zero_point == int(zero_point)
+    expected = torch.fake_quantize_per_tensor_affine(x, q.scale, q.zero_point, 0, 2**bits - 1)
+    torch.testing.assert_close(q.values, expected, rtol=0, atol=0)
+    if bits == 8:
+        # ...and torch's real 8-bit quantized tensor stores the same integer codes.
+        qt = torch.quantize_per_tensor(x, q.scale, q.zero_point, torch.quint8)
+        torch.testing.assert_close(qt.int_repr().long(), q.codes, rtol=0, atol=0)
+
+
+def test_numpy_in_numpy_out_agrees_with_torch():
+    x = np.random.default_rng(0).normal(size=(20, 7)).astype(np.float32)
+    qn = quantize_uniform(x, 4)
+    qt = quantize_uniform(torch.from_numpy(x), 4)
+    assert isinstance(qn.values, np.ndarray) and qn.values.dtype == np.float32
+    assert qn.values.shape == (20, 7) and qn.codes.dtype == np.int64
+    np.testing.assert_array_equal(qn.codes, qt.codes.numpy())
+    np.testing.assert_allclose(qn.values, qt.values.numpy(), rtol=0, atol=1e-6)
+
+
+def test_hand_computed_example():
+    q = quantize_uniform([-1.0, -0.2, 0.0, 0.45, 2.0], bits=2)
+    # range [-1, 2], 4 levels: s = 1, zero point 1, levels -1, 0, 1, 2.
+    assert (q.scale, q.zero_point, q.levels) == (1.0, 1, 4)
+    np.testing.assert_array_equal(q.codes, [0, 1, 1, 1, 3])
+    np.testing.assert_array_equal(q.values, [-1.0, 0.0, 0.0, 0.0, 2.0])
+
+
+def test_tensor_properties_kept():
+    x = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    q = quantize_uniform(x, 5)
+    assert q.values.dtype == torch.float64 and q.values.shape == (3, 4)
+    assert not q.values.requires_grad and q.codes.dtype == torch.int64
+
+
+# --- properties --------------------------------------------------------------------------
+
+
+@given(arrays(np.float64, st.integers(1, 60), elements=finite), st.integers(1, 16))
+def test_error_bound_and_code_range(x, bits):
+    q = quantize_uniform(x, bits)
+    assert q.codes.min() >= 0 and q.codes.max() <= 2**bits - 1
+    # Within half a step of every input (with float32 scale arithmetic, a little slack).
+    assert np.all(np.abs(q.values - x) <= q.max_error * (1 + 1e-5) + 1e-6)
+    # Zero is a level, and the values are exactly the levels of the codes.
+    np.testing.assert_allclose(q.values, (q.codes - q.zero_point) * q.scale, rtol=1e-12)
+    assert len(np.unique(q.codes)) <= 2**bits
+
+
+@given(arrays(np.float64, st.integers(1, 60), elements=finite), st.integers(1, 12))
+def test_quantization_preserves_order(x, bits):
+    q = quantize_uniform(x, bits)
+    order = np.argsort(x, kind="stable")
+    assert np.all(np.diff(q.codes[order]) >= 0)
+    assert np.all(np.diff(q.values[order]) >= 0)
+
+
+@given(arrays(np.float64, st.integers(2, 60), elements=finite))
+def test_more_bits_never_increase_the_worst_error(x):
+    errors = [np.abs(quantize_uniform(x, b).values - x).max() for b in range(1, 12)]
+    step = [quantize_uniform(x, b).max_error for b in range(1, 12)]
+    assert all(e <= s * (1 + 1e-5) + 1e-6 for e, s in zip(errors, step))
+    assert all(a >= b for a, b in zip(step, step[1:]))
+
+
+# --- code entropy ---------------------------------------------------------------------------
+
+
+@given(arrays(np.int64, st.integers(1, 200), elements=st.integers(0, 15)))
+def test_code_entropy_against_scipy(codes):
+    _, counts = np.unique(codes, return_counts=True)
+    expected = stats.entropy(counts, base=2)
+    assert math.isclose(code_entropy(codes), expected, abs_tol=1e-12)
+    assert code_entropy(codes) <= math.log2(len(counts)) + 1e-12 <= 4 + 1e-12
+    assert math.isclose(code_entropy(torch.as_tensor(codes), base=math.e),
+                        stats.entropy(counts), abs_tol=1e-12)
+
+
+def test_code_entropy_of_gaussian_weights_is_below_the_bits():
+    x = torch.randn(10_000, generator=torch.Generator().manual_seed(0))
+    for bits in (2, 4, 8):
+        q = quantize_uniform(x, bits)
+        assert code_entropy(q.codes) < bits   # bell shape: the middle levels dominate
+
+
+# --- models ---------------------------------------------------------------------------------
+
+
+def test_quantize_model_replaces_weights_only():
+    torch.manual_seed(0)
+    net = MLP(6, 3, hidden=(10,))
+    before = {k: p.detach().clone() for k, p in net.named_parameters()}
+    qnet, q = quantize_model(net, 3)
+    assert sorted(q) == ["layers.0.weight", "layers.1.weight"]
+    for name, p in net.named_parameters():   # the original is untouched
+        torch.testing.assert_close(p, before[name], rtol=0, atol=0)
+    qparams = dict(qnet.named_parameters())
+    for name, res in q.items():
+        torch.testing.assert_close(qparams[name], quantize_uniform(before[name], 3).values)
+        assert len(torch.unique(qparams[name])) <= 8
+    torch.testing.assert_close(qparams["layers.0.bias"], before["layers.0.bias"], rtol=0, atol=0)
+    _, q_all = quantize_model(net, 3, include_bias=True)
+    assert len(q_all) == 4
+
+
+def test_model_code_entropy_is_the_size_weighted_mean():
+    torch.manual_seed(0)
+    _, q = quantize_model(MLP(20, 5, hidden=(30,)), 4)
+    sizes = {k: r.codes.numel() for k, r in q.items()}
+    expected = sum(sizes[k] * code_entropy(r.codes) for k, r in q.items()) / sum(sizes.values())
+    assert math.isclose(model_code_entropy(q), expected)
+    assert model_code_entropy(q) <= 4
+
+
+def test_high_bits_keep_the_function():
+    torch.manual_seed(0)
+    net = MLP(8, 4, hidden=(16,)).eval()
+    x = torch.randn(32, 8)
+    qnet, _ = quantize_model(net, 16)
+    torch.testing.assert_close(qnet(x), net(x), rtol=1e-3, atol=1e-3)
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: quantize_uniform([1.0, 2.0], 0), ValueError, "bits"),
+        (lambda: quantize_uniform([1.0, 2.0], 2.0), TypeError, "bits"),
+        (lambda: quantize_uniform([1.0, np.nan], 4), ValueError, "NaN|finite"),
+        (lambda: quantize_uniform([], 4), ValueError, "empty"),
+        (lambda: code_entropy([0.5, 1.0]), TypeError, "integers"),
+        (lambda: code_entropy([]), ValueError, "empty"),
+        (lambda: quantize_model("net", 4), TypeError, "nn.Module"),
+        (lambda: quantize_model(torch.nn.ReLU(), 4), ValueError, "no parameters"),
+        (lambda: model_code_entropy({}), TypeError, "quantize_model"),
+    ],
+)
+def test_bad_input_is_explained(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
