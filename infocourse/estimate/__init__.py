@@ -1,0 +1,27 @@
+"""Estimating information measures from samples (``infocourse.estimate``).
+
+* :func:`mutual_information` - ``"plugin"``, ``"miller-madow"`` (discrete
+  labels), ``"histogram"``, ``"ksg"`` (continuous samples);
+* :func:`entropy` - ``"plugin"``, ``"miller-madow"``, ``"histogram"``,
+  ``"kl"`` (Kozachenko-Leonenko);
+* :func:`kl_divergence` - the kNN estimator of Wang, Kulkarni & Verdú (2009);
+* :func:`permutation_test` - is an MI estimate distinguishable from 0?
+
+Every estimate is returned in units of ``base`` (bits by default) and is
+never clipped. The plug-in estimates use the core measures of
+:mod:`infocourse` on the empirical distribution. Nothing allocates O(n^2)
+memory: counts use ``np.bincount`` on integer codes, neighbours a KD-tree.
+"""
+
+from ._api import ENTROPY_METHODS, MI_METHODS, entropy, kl_divergence, mutual_information
+from .permutation import PermutationTestResult, permutation_test
+
+__all__ = [
+    "mutual_information",
+    "entropy",
+    "kl_divergence",
+    "permutation_test",
+    "PermutationTestResult",
+    "MI_METHODS",
+    "ENTROPY_METHODS",
+]

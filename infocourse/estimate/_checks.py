@@ -1,0 +1,199 @@
+"""Sample checks for the estimators: continuous samples, labels, k, seeds.
+
+These build on :mod:`infocourse._validation` (base, ints, reals, choices) and
+add what only samples need: one row per observation, the same number of rows
+in ``x`` and ``y``, no NaN/inf, enough rows for ``k`` neighbours. Messages
+name the argument, say what was found and how to fix it.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _validation as v
+from .._backend import is_tensor
+
+
+def _to_numpy(x):
+    if is_tensor(x):
+        return x.detach().cpu().numpy()
+    return x
+
+
+def continuous(x, name):
+    """Return ``x`` as a float64 array of shape ``(n, d)``: one row per sample.
+
+    Accepts shape ``(n,)`` (one variable) or ``(n, d)`` (a d-dimensional
+    variable), numpy arrays, sequences or torch tensors.
+    """
+    x = _to_numpy(x)
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got a string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:
+        raise TypeError(f"{name} could not be read as a numeric array: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers (continuous samples), got an array of "
+            f"dtype {arr.dtype}. For category labels use method='plugin' or "
+            f"'miller-madow'."
+        )
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    elif arr.ndim != 2:
+        raise ValueError(
+            f"{name} must have shape (n,) or (n, d) (one row per sample), got shape "
+            f"{arr.shape}."
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least one sample.")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(
+            f"{name} contains NaN or infinite values; drop those samples (in x and y "
+            f"together) or impute them first."
+        )
+    return arr
+
+
+def one_dimensional(arr, name, method):
+    """``arr`` (n, d) from :func:`continuous` must have d = 1; return it as (n,)."""
+    if arr.shape[1] != 1:
+        raise ValueError(
+            f"{name} must be one-dimensional (shape (n,) or (n, 1)) for "
+            f"method={method!r}, got {arr.shape[1]} columns. Use method='ksg' "
+            f"(or 'kl' for entropy) for multi-dimensional samples."
+        )
+    return arr[:, 0]
+
+
+def _label_array(x, name):
+    x = _to_numpy(x)
+    if x is None or isinstance(x, (str, bytes)) or np.isscalar(x):
+        raise TypeError(
+            f"{name} must be a sequence of labels (one per sample), got "
+            f"{type(x).__name__} {x!r}."
+        )
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError):  # ragged, e.g. tuples of different lengths
+        items = list(x)
+        arr = np.empty(len(items), dtype=object)
+        arr[:] = items
+    if arr.ndim == 0:
+        raise TypeError(f"{name} must be a sequence of labels (one per sample), got {x!r}.")
+    if arr.ndim > 2:
+        raise ValueError(
+            f"{name} must have shape (n,) (one label per sample) or (n, d) (each row "
+            f"a tuple-valued label), got shape {arr.shape}."
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty; pass at least one label.")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(
+            f"{name} contains NaN or infinite labels; drop those samples (in x and y "
+            f"together) or give missing values an explicit label first."
+        )
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold hashable labels, got complex numbers.")
+    return arr
+
+
+def _dict_codes(rows):
+    table = {}
+    codes = np.fromiter((table.setdefault(r, len(table)) for r in rows), dtype=np.int64,
+                        count=len(rows))
+    return codes, len(table)
+
+
+def factorize(x, name):
+    """Integer codes ``0..K-1`` for labels of any hashable type; return (codes, K).
+
+    * non-negative-range integers: ``x - min(x)`` directly (no sort) when the
+      range is at most a few times the number of samples (unused codes have
+      zero counts, which no estimator counts as observed);
+    * other 1-D labels (strings, floats, mixed objects): ``np.unique(...,
+      return_inverse=True)``, falling back to a dict for unorderable objects;
+    * 2-D arrays: each row is one label (a tuple), via ``np.unique(axis=0)``.
+    """
+    arr = _label_array(x, name)
+    n = arr.shape[0]
+    if arr.ndim == 1 and arr.dtype.kind in "biu":
+        a = arr.astype(np.int64, copy=False)
+        lo, hi = int(a.min()), int(a.max())
+        if hi - lo < max(4 * n, 1 << 16):
+            return a - lo, hi - lo + 1
+    if arr.dtype.kind == "O":
+        rows = arr.tolist() if arr.ndim == 1 else [tuple(r) for r in arr.tolist()]
+        try:
+            if arr.ndim == 1:
+                uniq, codes = np.unique(arr, return_inverse=True)
+                return codes.reshape(-1).astype(np.int64), len(uniq)
+        except TypeError:  # e.g. a mix of strings and numbers cannot be sorted
+            pass
+        try:
+            return _dict_codes(rows)
+        except TypeError as exc:
+            raise TypeError(f"{name} must hold hashable labels: {exc}") from None
+    if arr.ndim == 1:
+        uniq, codes = np.unique(arr, return_inverse=True)
+    else:
+        uniq, codes = np.unique(arr, axis=0, return_inverse=True)
+    return codes.reshape(-1).astype(np.int64), len(uniq)
+
+
+def same_length(nx, ny, names=("x", "y")):
+    if nx != ny:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must hold the same number of samples (paired "
+            f"observations), got {nx} and {ny}."
+        )
+
+
+def neighbours(k, n, name="x", *, need=None):
+    """Check ``k`` is an int >= 1 and there are more than ``k`` samples."""
+    k = v.check_int(k, "k", minimum=1)
+    need = k + 1 if need is None else need
+    if n < need:
+        raise ValueError(
+            f"{name} has {n} samples, too few for k={k} neighbours: at least {need} "
+            f"are needed. Pass more samples or a smaller k."
+        )
+    return k
+
+
+def generator(seed, name="seed"):
+    """A numpy Generator from an int, a Generator or None."""
+    if seed is None or isinstance(seed, np.random.Generator) or (
+        isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+    ):
+        if isinstance(seed, numbers.Integral) and seed < 0:
+            raise ValueError(f"{name} must be a non-negative int, got {seed!r}.")
+        return np.random.default_rng(seed)
+    raise TypeError(
+        f"{name} must be an int, a numpy.random.Generator or None, got "
+        f"{type(seed).__name__} {seed!r}."
+    )
+
+
+def jittered(arr, jitter, seed, name):
+    """Add N(0, jitter^2) noise to every coordinate (a copy), or return ``arr``."""
+    if jitter is None:
+        return arr
+    jitter = v.check_real(jitter, "jitter", low=0, low_open=True,
+                          hint="It is the standard deviation of the noise, in data units.")
+    rng = generator(seed)
+    return arr + jitter * rng.standard_normal(arr.shape)
+
+
+def unused(method, **given):
+    """Raise if an option was passed that ``method`` does not use."""
+    extra = [k for k, val in given.items() if val is not None]
+    if extra:
+        raise TypeError(
+            f"{', '.join(extra)} {'does' if len(extra) == 1 else 'do'} not apply to "
+            f"method={method!r}; remove {'it' if len(extra) == 1 else 'them'}."
+        )
