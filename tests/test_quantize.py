@@ -14,10 +14,12 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 from torch.ao.quantization.observer import MinMaxObserver
 
+from infocourse import coding
 from infocourse.nn import (
     MLP,
     code_entropy,
     model_code_entropy,
+    model_huffman_length,
     quantize_model,
     quantize_uniform,
 )
@@ -155,6 +157,21 @@ def test_model_code_entropy_is_the_size_weighted_mean():
     assert model_code_entropy(q) <= 4
 
 
+@pytest.mark.parametrize("bits", [1, 2, 3, 5, 8])
+def test_model_huffman_length_is_the_encoded_size(bits):
+    torch.manual_seed(bits)
+    _, q = quantize_model(MLP(12, 5, hidden=(20,)), bits)
+    total_bits, n = 0, 0
+    for res in q.values():
+        codes = res.codes.flatten().tolist()
+        symbols, p = coding.empirical_distribution(codes)
+        total_bits += len(coding.encode(codes, coding.huffman_code(p, symbols)))
+        n += len(codes)
+    assert math.isclose(model_huffman_length(q), total_bits / n)
+    h = model_code_entropy(q)
+    assert h - 1e-9 <= model_huffman_length(q) < h + 1
+
+
 def test_high_bits_keep_the_function():
     torch.manual_seed(0)
     net = MLP(8, 4, hidden=(16,)).eval()
@@ -178,6 +195,7 @@ def test_high_bits_keep_the_function():
         (lambda: quantize_model("net", 4), TypeError, "nn.Module"),
         (lambda: quantize_model(torch.nn.ReLU(), 4), ValueError, "no parameters"),
         (lambda: model_code_entropy({}), TypeError, "quantize_model"),
+        (lambda: model_huffman_length({"w": 1}), TypeError, "quantize_model"),
     ],
 )
 def test_bad_input_is_explained(call, error, match):

@@ -15,7 +15,8 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :func:`correlated_gaussians`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
-  :func:`quantize_model`, :func:`code_entropy`, :func:`model_code_entropy`.
+  :func:`quantize_model`, :func:`code_entropy`, :func:`model_code_entropy`,
+  :func:`model_huffman_length`.
 * :mod:`infocourse.nn.training`: :func:`seed_everything`,
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
   :func:`predict_logits`, :func:`accuracy`.
@@ -43,6 +44,7 @@ from .quantize import (
     UniformQuantization,
     code_entropy,
     model_code_entropy,
+    model_huffman_length,
     quantize_model,
     quantize_uniform,
 )
@@ -78,6 +80,7 @@ __all__ = [
     "quantize_model",
     "code_entropy",
     "model_code_entropy",
+    "model_huffman_length",
     "UniformQuantization",
     "History",
     "accuracy",

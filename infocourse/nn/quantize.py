@@ -26,6 +26,7 @@ from torch import nn
 
 from .. import _validation as v
 from .._backend import is_tensor
+from ..coding import expected_code_length, huffman_code_lengths
 from ..tables import normalize
 from ..uncertainty import entropy
 
@@ -33,6 +34,7 @@ __all__ = [
     "UniformQuantization",
     "code_entropy",
     "model_code_entropy",
+    "model_huffman_length",
     "quantize_model",
     "quantize_uniform",
 ]
@@ -291,6 +293,13 @@ def model_code_entropy(quantized, *, base=2):
     Han, Mao and Dally (2016), section 4.
     """
     base = v.check_base(base)
+    _check_quantized(quantized)
+    sizes = [int(np.prod(q.codes.shape)) for q in quantized.values()]
+    rates = [code_entropy(q.codes, base=base) for q in quantized.values()]
+    return float(np.dot(sizes, rates) / sum(sizes))
+
+
+def _check_quantized(quantized):
     if not isinstance(quantized, dict) or not quantized or not all(
         isinstance(q, UniformQuantization) for q in quantized.values()
     ):
@@ -298,6 +307,47 @@ def model_code_entropy(quantized, *, base=2):
             "quantized must be a non-empty dict of UniformQuantization results, "
             "e.g. the second value returned by quantize_model(model, bits)."
         )
-    sizes = [int(np.prod(q.codes.shape)) for q in quantized.values()]
-    rates = [code_entropy(q.codes, base=base) for q in quantized.values()]
-    return float(np.dot(sizes, rates) / sum(sizes))
+
+
+def model_huffman_length(quantized):
+    r"""Bits per weight of Huffman-coding each quantized tensor's codes.
+
+    One Huffman code per tensor, built from that tensor's code frequencies
+    (:func:`infocourse.coding.huffman_code_lengths`); the result is the
+    size-weighted mean of the per-tensor expected lengths, and lies in
+    :math:`[\bar H, \bar H + 1)` with :math:`\bar H` from
+    :func:`model_code_entropy`. The code books (a length per used code) are
+    not counted.
+
+    Parameters
+    ----------
+    quantized : dict of str to UniformQuantization
+        As returned by :func:`quantize_model`.
+
+    Returns
+    -------
+    float
+        Bits per weight.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from infocourse.nn import MLP, model_code_entropy, model_huffman_length, quantize_model
+    >>> _ = torch.manual_seed(0)
+    >>> _, q = quantize_model(MLP(16, 4, hidden=(32,)), bits=4)
+    >>> model_code_entropy(q) <= model_huffman_length(q) < model_code_entropy(q) + 1
+    True
+
+    References
+    ----------
+    Huffman (1952); Han, Mao and Dally (2016), section 4.
+    """
+    _check_quantized(quantized)
+    total, count = 0.0, 0
+    for q in quantized.values():
+        codes = q.codes.detach().cpu().numpy() if is_tensor(q.codes) else np.asarray(q.codes)
+        _, counts = np.unique(codes.ravel(), return_counts=True)
+        p = counts / counts.sum()
+        total += expected_code_length(p, huffman_code_lengths(p)) * counts.sum()
+        count += int(counts.sum())
+    return float(total / count)
