@@ -37,9 +37,11 @@ unit: install
 notebooks: install
 	$(PY) -m pytest book --ignore=book/assignments $(NBVAL)
 
-# Checks of the built site in _build/html (run after `build`).
+# Checks of the built site in _build/html (run after `build`): static checks and
+# end-to-end tests in headless Chromium (skipped with a message saying how to
+# install it when /usr/bin/chromium is missing; .ci/run installs it).
 site: install
-	$(PY) -m pytest tests/site
+	$(PY) -m pytest tests/site -rs
 
 test: unit notebooks build site
 	@echo ""
@@ -50,6 +52,14 @@ test: unit notebooks build site
 # fails when a goal is missed. BENCH_ARGS="--no-build --no-nbval" skips the timed runs.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Serve the built book on this machine only: make serve [PORT=8001].
+.PHONY: serve
+PORT ?= 8000
+serve:
+	@test -f _build/html/index.html || { echo "No built book in _build/html: run make book first."; exit 1; }
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -15,6 +15,7 @@ import math
 import subprocess
 import sys
 import warnings
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -22,9 +23,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
+from sklearn.feature_selection import mutual_info_regression
+from sklearn.metrics import mutual_info_score
 
 import infocourse as ic
-from infocourse import _backend
+from infocourse import _backend, estimate, gaussian
+from infocourse.estimate._checks import factorize
 
 BIG = _backend.FUSED_MIN_SIZE  # arrays at least this large take the fused path
 
@@ -188,3 +192,169 @@ def test_importing_infocourse_does_not_import_torch():
     code = "import sys, infocourse; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- estimate.mutual_information: plug-in --------------------------------------
+
+
+def plugin_reference(x, y):
+    """Plug-in MI in bits from a Counter of pairs: no numpy codes at all."""
+    n = len(x)
+    pairs = Counter(zip(x, y))
+    cx, cy = Counter(x), Counter(y)
+    return sum(c / n * math.log2(c * n / (cx[a] * cy[b])) for (a, b), c in pairs.items())
+
+
+def dependent_labels(n, k, seed, offset=0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, k, n)
+    y = np.where(rng.random(n) < 0.4, x, rng.integers(0, k, n))
+    return x + offset, y + offset
+
+
+@pytest.mark.parametrize(
+    "n, k, offset",
+    [
+        (300_000, 100, 0),  # chunked joint counts, 0-based labels (no copy)
+        (300_000, 100, -50),  # negative labels: shifted codes
+        (50_000, 100, 7),  # one chunk
+        (300_000, 600, 0),  # a table larger than a chunk: counted in one go
+    ],
+)
+def test_plugin_integers_match_references(n, k, offset):
+    x, y = dependent_labels(n, k, seed=k, offset=offset)
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+    if n <= 50_000:
+        assert got == pytest.approx(plugin_reference(x.tolist(), y.tolist()), abs=1e-12)
+
+
+def test_plugin_sparse_integer_labels():
+    # A range far larger than n: codes from np.unique, not from the values.
+    x, y = dependent_labels(20_000, 50, seed=1)
+    x = x * 10**12 - 3
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(plugin_reference(x.tolist(), y.tolist()), abs=1e-12)
+
+
+def _strings(codes, names):
+    return np.asarray(names)[codes]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [f"class_{i:02d}" for i in range(100)],
+        ["", "a", "ab", "abc", "b", "ba", "é", "日本", "\U0001f600", "a b"],  # lengths, non-ASCII
+    ],
+)
+def test_plugin_strings_match_references(names):
+    xi, yi = dependent_labels(30_000, len(names), seed=len(names))
+    x, y = _strings(xi, names), _strings(yi, names)
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+    assert got == pytest.approx(plugin_reference(x.tolist(), y.tolist()), abs=1e-12)
+    # Python lists, bytes, big-endian and strided arrays give the same value.
+    assert estimate.mutual_information(x.tolist(), y.tolist(), method="plugin") == got
+    xb = np.char.encode(x, "utf-8")
+    assert estimate.mutual_information(xb, y, method="plugin") == pytest.approx(got, abs=1e-12)
+    xs = x.astype(x.dtype.newbyteorder(">"))
+    assert estimate.mutual_information(xs, y, method="plugin") == pytest.approx(got, abs=1e-12)
+    x2 = np.repeat(x, 2)[::2]
+    assert estimate.mutual_information(x2, y, method="plugin") == pytest.approx(got, abs=1e-12)
+
+
+def test_plugin_many_distinct_long_strings():
+    # 24 characters from 62 letters: the mixed-radix code overflows int64 and
+    # is compacted on the way; most labels are distinct.
+    rng = np.random.default_rng(9)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+    words = np.array(["".join(w) for w in letters[rng.integers(0, 62, (3000, 24))]])
+    xi = rng.integers(0, 3000, 20_000)
+    x, y = words[xi], words[(xi + rng.integers(0, 3, 20_000)) % 3000]
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.text("ab\x00é日", max_size=3), st.text("xy", max_size=2)),
+                min_size=1, max_size=60))
+def test_string_codes_partition_like_numpy(pairs):
+    x = np.array([a for a, _ in pairs])
+    y = np.array([b for _, b in pairs])
+    codes, k = factorize(x, "x")
+    _, inverse = np.unique(x, return_inverse=True)
+    # Same label <=> same code (numpy's equality: trailing NULs do not count).
+    assert np.array_equal(codes[:, None] == codes[None, :], inverse[:, None] == inverse[None, :])
+    assert codes.min() >= 0 and codes.max() < k
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+
+
+def test_plugin_miller_madow_unchanged_by_fast_codes():
+    # Miller-Madow counts observed cells; unused codes of the fast paths must not count.
+    xi, yi = dependent_labels(10_000, 20, seed=3)
+    names = [f"n{i}" for i in range(20)]
+    a = estimate.mutual_information(xi + 1000, yi, method="miller-madow")
+    b = estimate.mutual_information(_strings(xi, names), _strings(yi, names), method="miller-madow")
+    m_xy = len(set(zip(xi.tolist(), yi.tolist())))
+    m_x, m_y = len(set(xi.tolist())), len(set(yi.tolist()))
+    expected = plugin_reference(xi.tolist(), yi.tolist()) + (m_x + m_y - m_xy - 1) / (
+        2 * len(xi) * math.log(2))
+    assert a == pytest.approx(expected, abs=1e-12)
+    assert b == pytest.approx(expected, abs=1e-12)
+
+
+# --- estimate.mutual_information: KSG ------------------------------------------
+
+
+def ksg_brute_force(x, y, k):
+    """Kraskov et al. (2004) algorithm 1 with all pairwise distances, in bits."""
+    x = np.asarray(x, dtype=float).reshape(len(x), -1)
+    y = np.asarray(y, dtype=float).reshape(len(y), -1)
+    n = len(x)
+    dx = np.abs(x[:, None, :] - x[None, :, :]).max(-1)
+    dy = np.abs(y[:, None, :] - y[None, :, :]).max(-1)
+    for d in (dx, dy):
+        np.fill_diagonal(d, np.inf)
+    eps = np.sort(np.maximum(dx, dy), axis=1)[:, k - 1]
+    nx = (dx < eps[:, None]).sum(1)
+    ny = (dy < eps[:, None]).sum(1)
+    nats = special.digamma(k) + special.digamma(n) - np.mean(
+        special.digamma(nx + 1) + special.digamma(ny + 1))
+    return nats / math.log(2)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+@pytest.mark.parametrize("rho", [0.0, 0.7, -0.95])
+def test_ksg_equals_brute_force(k, rho):
+    x, y = gaussian.sample_correlated(rho, 600, seed=k)
+    got = estimate.mutual_information(x, y, method="ksg", k=k)
+    assert got == pytest.approx(ksg_brute_force(x, y, k), abs=1e-12)
+
+
+def test_ksg_with_ties_and_multidimensional_x():
+    rng = np.random.default_rng(11)
+    xt = rng.integers(0, 6, 500).astype(float)  # heavy ties, points at distance eps
+    yt = xt + rng.integers(0, 3, 500)
+    assert estimate.mutual_information(xt, yt, method="ksg", k=3) == pytest.approx(
+        ksg_brute_force(xt, yt, 3), abs=1e-12)
+    x2 = rng.normal(size=(400, 2))
+    y2 = x2[:, :1] + 0.5 * rng.normal(size=(400, 1))
+    assert estimate.mutual_information(x2, y2, method="ksg", k=3) == pytest.approx(
+        ksg_brute_force(x2, y2, 3), abs=1e-12)
+
+
+def test_ksg_is_independent_of_the_sample_order():
+    x, y = gaussian.sample_correlated(0.5, 5000, seed=2)
+    perm = np.random.default_rng(0).permutation(5000)
+    a = estimate.mutual_information(x, y, method="ksg", k=3)
+    b = estimate.mutual_information(x[perm], y[perm], method="ksg", k=3)
+    assert a == pytest.approx(b, abs=1e-12)
+
+
+def test_ksg_agrees_with_sklearn():
+    x, y = gaussian.sample_correlated(0.7, 20_000, seed=3)
+    ours = estimate.mutual_information(x, y, method="ksg", k=3)
+    theirs = mutual_info_regression(x[:, None], y, n_neighbors=3, random_state=0)[0]
+    assert ours == pytest.approx(theirs / math.log(2), abs=2e-3)
