@@ -199,8 +199,8 @@ def table_heatmap(table, *, ax=None, fmt="{:.2f}", row_name="X", col_name="Y", d
     row_name, col_name : str
         Axis labels.
     diverging : bool, default False
-        Colour signed values (e.g. PMI) red/blue around 0 instead of with a
-        sequential blue scale starting at 0.
+        Colour signed values (e.g. PMI) red where positive and blue where
+        negative, symmetric around 0, instead of a sequential blue scale.
     title : str, optional
         Axes title.
 
@@ -230,7 +230,7 @@ def table_heatmap(table, *, ax=None, fmt="{:.2f}", row_name="X", col_name="Y", d
     big = float(np.nanmax(np.abs(shown))) if finite.any() else 1.0
     big = big if big > 0 else 1.0
     if diverging:
-        im = ax.imshow(shown, cmap="RdBu", vmin=-big, vmax=big)
+        im = ax.imshow(shown, cmap="RdBu_r", vmin=-big, vmax=big)  # positive red, negative blue
     else:
         im = ax.imshow(shown, cmap="Blues", vmin=min(0.0, float(np.nanmin(shown)) if finite.any() else 0.0))
     for (i, j), val in np.ndenumerate(t):
