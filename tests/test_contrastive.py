@@ -11,11 +11,12 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import special
+from scipy import special, stats
 
 from infocourse import gaussian
 from infocourse.nn import (
     ConcatCritic,
+    GaussianOptimalCritic,
     InfoNCELoss,
     SeparableCritic,
     correlated_gaussians,
@@ -116,12 +117,29 @@ def test_ceiling(k):
     assert math.isclose(info_nce_ceiling(k, base=10), math.log10(k))
 
 
-def _true_critic(x, y, rho):
-    """log p(y | x) - log p(y): the pointwise MI, the optimal critic (up to a function of y)."""
-    var = 1.0 - rho**2
-    cond = -0.5 * ((y.unsqueeze(0) - rho * x.unsqueeze(1)) ** 2 / var + math.log(var)).sum(-1)
-    marg = -0.5 * (y**2).sum(-1).unsqueeze(0)
-    return cond - marg
+def test_optimal_critic_is_the_log_density_ratio():
+    # log p(y | x) - log p(y) from scipy's multivariate normal densities.
+    rho, d = 0.6, 3
+    x, y, _ = correlated_gaussians(4, d, 1.0, generator=torch.Generator().manual_seed(2),
+                                   dtype=torch.float64)
+    s = GaussianOptimalCritic(rho)(x, y)
+    for i in range(4):
+        for j in range(4):
+            cond = stats.multivariate_normal(rho * x[i].numpy(), (1 - rho**2) * np.eye(d))
+            marg = stats.multivariate_normal(np.zeros(d), np.eye(d))
+            expected = cond.logpdf(y[j].numpy()) - marg.logpdf(y[j].numpy())
+            assert math.isclose(float(s[i, j]), expected, rel_tol=1e-10, abs_tol=1e-10)
+
+
+def test_optimal_critic_averages_to_the_true_mi():
+    # E over positive pairs of the pointwise MI is I(X; Y) (nats).
+    x, y, rho = correlated_gaussians(20_000, 2, 1.5, base=math.e,
+                                     generator=torch.Generator().manual_seed(3),
+                                     dtype=torch.float64)
+    critic = GaussianOptimalCritic(rho)
+    diag = torch.cat([torch.diagonal(critic(x[i:i + 500], y[i:i + 500]))
+                      for i in range(0, 20_000, 500)])
+    assert abs(float(diag.mean()) - 1.5) < 0.05
 
 
 @pytest.mark.parametrize(("mi", "k"), [(0.5, 512), (1.0, 256), (8.0, 64)])
@@ -130,7 +148,7 @@ def test_bound_with_the_optimal_critic_stays_below_true_mi(mi, k):
     bounds = []
     for _ in range(20):
         x, y, rho = correlated_gaussians(k, 4, mi, base=math.e, generator=g, dtype=torch.float64)
-        bounds.append(float(info_nce_bound(_true_critic(x, y, rho), base=math.e)))
+        bounds.append(float(info_nce_bound(GaussianOptimalCritic(rho)(x, y), base=math.e)))
     mean = float(np.mean(bounds))
     stderr = float(np.std(bounds) / math.sqrt(len(bounds)))
     assert mean <= mi + 3 * stderr
@@ -223,6 +241,9 @@ def test_training_a_critic_raises_the_bound(critic_cls):
         (lambda: correlated_gaussians(4, 2, -1.0), ValueError, "mutual_information"),
         (lambda: correlated_gaussians(4, 1, 100.0), ValueError, "too large"),
         (lambda: correlated_gaussians(0, 2, 1.0), ValueError, "n must"),
+        (lambda: GaussianOptimalCritic(1.0), ValueError, "rho"),
+        (lambda: GaussianOptimalCritic(0.5)(torch.zeros(3, 2), torch.zeros(3, 1)), ValueError,
+         "same dimension"),
     ],
 )
 def test_bad_input_is_explained(call, error, match):

@@ -11,7 +11,7 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :func:`expected_calibration_error`.
 * :mod:`infocourse.nn.contrastive`: :func:`info_nce_loss`,
   :class:`InfoNCELoss`, :func:`info_nce_bound`, :func:`info_nce_ceiling`,
-  :class:`SeparableCritic`, :class:`ConcatCritic`,
+  :class:`SeparableCritic`, :class:`ConcatCritic`, :class:`GaussianOptimalCritic`,
   :func:`correlated_gaussians`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
@@ -32,6 +32,7 @@ from .losses import (
 )
 from .contrastive import (
     ConcatCritic,
+    GaussianOptimalCritic,
     InfoNCELoss,
     SeparableCritic,
     correlated_gaussians,
@@ -73,6 +74,7 @@ __all__ = [
     "info_nce_ceiling",
     "SeparableCritic",
     "ConcatCritic",
+    "GaussianOptimalCritic",
     "correlated_gaussians",
     "MLP",
     "VAE",

@@ -33,6 +33,7 @@ from .models import MLP
 
 __all__ = [
     "ConcatCritic",
+    "GaussianOptimalCritic",
     "InfoNCELoss",
     "SeparableCritic",
     "correlated_gaussians",
@@ -308,6 +309,59 @@ class ConcatCritic(nn.Module):
             dim=2,
         )
         return self.net(pairs).squeeze(-1)
+
+
+class GaussianOptimalCritic(nn.Module):
+    r"""The optimal critic for :func:`correlated_gaussians`: the pointwise MI.
+
+    .. math::
+        f^*(x, y) = \log \frac{p(y \mid x)}{p(y)}
+        = \sum_{k=1}^d \Big[ -\frac{(y_k - \rho x_k)^2}{2(1 - \rho^2)}
+          - \tfrac12 \log(1 - \rho^2) + \frac{y_k^2}{2} \Big]
+
+    InfoNCE is maximised by :math:`f^*` plus any function of ``y`` alone
+    (Poole et al. 2019); its mean over pairs is :math:`I(X; Y)` in nats. With
+    it, the InfoNCE bound shows what the batch size alone allows, with no
+    training error. It has no parameters.
+
+    Parameters
+    ----------
+    rho : float
+        The per-coordinate correlation, :math:`|\rho| < 1`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from infocourse.nn import GaussianOptimalCritic
+    >>> critic = GaussianOptimalCritic(0.0)           # independent: no information
+    >>> print(critic(torch.randn(3, 2), torch.randn(3, 2)).abs().max().item())
+    0.0
+
+    References
+    ----------
+    Poole et al. (2019), section 2.3 and section 5.
+    """
+
+    def __init__(self, rho):
+        super().__init__()
+        rho = v.check_real(rho, "rho", low=-1, high=1, low_open=True, high_open=True)
+        self.rho = rho
+
+    def forward(self, x, y):
+        """Scores ``(K, K)``: entry ``[i, j]`` is :math:`f^*(x_i, y_j)` in nats."""
+        _check_pair(x, y)
+        if x.shape[1] != y.shape[1]:
+            raise ValueError(
+                f"x and y must have the same dimension (coordinate k of y is correlated "
+                f"with coordinate k of x), got {x.shape[1]} and {y.shape[1]}."
+            )
+        var = 1.0 - self.rho**2
+        diff = y.unsqueeze(0) - self.rho * x.unsqueeze(1)          # (K, K, d)
+        cond = -0.5 * (diff**2).sum(-1) / var - 0.5 * x.shape[1] * math.log(var)
+        return cond + 0.5 * (y**2).sum(-1).unsqueeze(0)
+
+    def extra_repr(self):
+        return f"rho={self.rho:g}"
 
 
 def _check_pair(x, y):
