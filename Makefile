@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           -p no:doctest -n 2 --dist loadfile
 
-.PHONY: install book test unit notebooks build site clean bench
+.PHONY: install book test unit notebooks build site clean bench release autograde feedback
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -52,6 +52,21 @@ test: unit notebooks build site
 # fails when a goal is missed. BENCH_ARGS="--no-build --no-nbval" skips the timed runs.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# nbgrader assignments (book/assignments; see book/instructor_guide.md).
+# release: student versions into release/ and the gradebook; autograde: every
+# submitted/<student>/<assignment>/ into gradebook.db and grades.csv;
+# feedback: HTML per submission into feedback/.
+COURSE ?= book/assignments
+
+release: install
+	$(PY) tools/course.py release $(COURSE)
+
+autograde: install
+	$(PY) tools/course.py autograde $(COURSE)
+
+feedback: install
+	$(PY) tools/course.py feedback $(COURSE)
 
 # Serve the built book on this machine only: make serve [PORT=8001].
 .PHONY: serve

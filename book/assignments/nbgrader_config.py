@@ -1,0 +1,47 @@
+"""nbgrader configuration of the course's instructor-graded assignments.
+
+nbgrader reads this file when it runs with this folder as the working
+directory (``tools/course.py`` and the Makefile targets ``release``,
+``autograde`` and ``feedback`` do that). Everything else about the course lives
+beside it: ``source/`` (the notebooks with solutions, committed) and the
+generated, git-ignored ``release/``, ``submitted/``, ``autograded/``,
+``feedback/``, ``gradebook.db`` and ``grades.csv``. See the instructor guide
+(``book/instructor_guide.md``).
+"""
+
+import os
+
+try:
+    c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
+except NameError:  # imported as a module (e.g. by a test collector): nothing to configure
+    from traitlets.config import Config
+
+    c = Config()
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The course folder is the folder of this file, wherever it is copied to
+# (the tests grade in a temporary copy). The gradebook is a SQLite file in it.
+c.CourseDirectory.root = HERE
+c.CourseDirectory.course_id = "infocourse"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
+
+# No exchange: students get the notebooks from release/ by whatever channel
+# the course uses (LMS, e-mail, a shared drive) and hand them back the same way;
+# the instructor copies them to submitted/<student>/<assignment>/.
+
+# What students see in place of a solution region.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Autograding: each notebook runs in a fresh python3 kernel; a cell that
+# runs longer than this many seconds is interrupted (and its tests fail).
+c.ExecutePreprocessor.timeout = 120
+c.Execute.timeout = 120
+
+# Locked cells (tests, instructions, setup) are restored from the gradebook
+# before a submission runs, so edits to them are discarded. A grade cell that
+# a student deleted is *not* put back (nbgrader's add_missing_cells fails on
+# a cell whose predecessor is a read-only cell, as our question texts are):
+# it scores 0 and is flagged "needs manual grade" in formgrader.
+c.OverwriteCells.add_missing_cells = False
