@@ -1,15 +1,172 @@
-"""Fixtures for checks of the built HTML book in _build/html (run after the build)."""
+"""Fixtures for checks of the built HTML book in _build/html (run after the build).
 
+Static checks read the files; browser checks serve the site on 127.0.0.1 from
+a thread of the test process and drive a real headless Chromium through
+Playwright (one browser for the whole session). Chromium is Debian's
+``/usr/bin/chromium`` (set ``CHROMIUM`` to use another binary); Playwright's
+own browser download is never used. Without Chromium the browser checks are
+skipped with a visible message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INSTALL_HINT = (
+    "browser tests SKIPPED: no Chromium at {path}. Install it with "
+    "`sudo apt-get update && sudo apt-get install -y chromium chromium-driver` "
+    "(Debian/Ubuntu; or set CHROMIUM=/path/to/chromium) and `make install` "
+    "for Playwright, then run `make site`. CI (.ci/run) installs it itself."
+)
 
 
+def browser_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        return INSTALL_HINT.format(path=CHROMIUM)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return ("browser tests SKIPPED: the Python package playwright is missing; "
+                "run `make install` (it is pinned in requirements.txt).")
+    return None
+
+
+def pytest_report_header(config):
+    reason = browser_missing_reason()
+    return reason.upper() if reason else f"browser tests: Chromium at {CHROMIUM}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    reason = browser_missing_reason()
+    if reason:
+        terminalreporter.write_sep("!", "browser tests were skipped", red=True, bold=True)
+        terminalreporter.write_line(reason, red=True, bold=True)
+
+
+# --------------------------------------------------------------------------- the site
 @pytest.fixture(scope="session")
 def html_dir():
     if not (HTML / "index.html").exists():
         pytest.fail("_build/html/index.html is missing: build the book first (make build)")
     return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(html_dir):
+    """Serve _build/html on 127.0.0.1 (a free port) for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+# --------------------------------------------------------------------------- the browser
+@pytest.fixture(scope="session")
+def browser():
+    reason = browser_missing_reason()
+    if reason:
+        print("\n" + reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page load, with everything that went wrong on the way."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.failed_requests: list[str] = []
+        self.external_requests: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
+        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.failed_requests.append(
+            f"{r.url} (HTTP {r.status})"))
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        return response.status if response is not None else None
+
+    def wait_for_math(self) -> None:
+        """Wait until MathJax has typeset the page (if the page loads it)."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('script[src*=\"mathjax\"]') || "
+            "(window.MathJax && MathJax.startup && MathJax.startup.promise)"
+        )
+        self.page.evaluate(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            " ? MathJax.startup.promise.then(() => true) : true"
+        )
+
+
+@pytest.fixture(scope="session")
+def new_visit(browser, site_url):
+    """Factory: a fresh page (own context) that records errors and blocks other hosts."""
+    contexts = []
+
+    def make(color_scheme: str = "light", viewport=(1280, 800)) -> Visit:
+        context = browser.new_context(
+            color_scheme=color_scheme,
+            viewport={"width": viewport[0], "height": viewport[1]},
+            service_workers="block",
+        )
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page, site_url)
+
+        def route(r):
+            if r.request.url.startswith(site_url):
+                r.continue_()
+            else:  # the site must not need anything from another host
+                visit.external_requests.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        return visit
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
