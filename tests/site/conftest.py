@@ -5,7 +5,8 @@ a thread of the test process and drive a real headless Chromium through
 Playwright (one browser for the whole session). Chromium is Debian's
 ``/usr/bin/chromium`` (set ``CHROMIUM`` to use another binary); Playwright's
 own browser download is never used. Without Chromium the browser checks are
-skipped with a visible message saying how to install it.
+skipped with a visible message saying how to install it; under CI (``CI`` set)
+they fail instead, so CI never skips them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 INSTALL_HINT = (
-    "browser tests SKIPPED: no Chromium at {path}. Install it with "
+    "no Chromium at {path}. Install it with "
     "`sudo apt-get update && sudo apt-get install -y chromium chromium-driver` "
     "(Debian/Ubuntu; or set CHROMIUM=/path/to/chromium) and `make install` "
     "for Playwright, then run `make site`. CI (.ci/run) installs it itself."
@@ -48,20 +49,23 @@ def browser_missing_reason() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return ("browser tests SKIPPED: the Python package playwright is missing; "
+        return ("the Python package playwright is missing; "
                 "run `make install` (it is pinned in requirements.txt).")
     return None
 
 
 def pytest_report_header(config):
     reason = browser_missing_reason()
-    return reason.upper() if reason else f"browser tests: Chromium at {CHROMIUM}"
+    if reason:
+        return f"BROWSER TESTS WILL BE SKIPPED: {reason}"
+    return f"browser tests: Chromium at {CHROMIUM}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     reason = browser_missing_reason()
     if reason:
-        terminalreporter.write_sep("!", "browser tests were skipped", red=True, bold=True)
+        what = "failed (CI must run them)" if os.environ.get("CI") else "were skipped"
+        terminalreporter.write_sep("!", f"browser tests {what}", red=True, bold=True)
         terminalreporter.write_line(reason, red=True, bold=True)
 
 
@@ -94,9 +98,11 @@ def site_url(html_dir):
 @pytest.fixture(scope="session")
 def browser():
     reason = browser_missing_reason()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
     if reason:
-        print("\n" + reason)
-        pytest.skip(reason)
+        print(f"\nbrowser tests skipped: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
