@@ -146,7 +146,7 @@ def test_checker_cli_exit_status(tmp_path, capsys):
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     assert cells.main(["check", str(broken)]) == 1
-    assert "a1_q1_tests: is a grade cell without 'points'" in capsys.readouterr().out
+    assert "(a1_q1_tests): is a grade cell without 'points'" in capsys.readouterr().out
     assert cells.main(["check", *map(str, SOURCES.values())]) == 0
     assert "4 notebook(s) checked, 0 problem(s)." in capsys.readouterr().out
 

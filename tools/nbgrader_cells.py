@@ -78,27 +78,30 @@ def _meta(cell_type, grade_id, *, solution, grade, locked, points=None):
     return {"nbgrader": meta}
 
 
+def _cell(make, source, meta):
+    # The cell id is the grade_id (both are [A-Za-z0-9_-]), so rebuilding a
+    # notebook gives the same file and git diffs show only real changes.
+    cell = make(source, metadata=meta)
+    cell.id = meta["nbgrader"]["grade_id"][:64]
+    return cell
+
+
 def answer(source: str, grade_id: str):
     """A code cell the student completes; wrap the solution in BEGIN/END SOLUTION."""
-    return nbformat.v4.new_code_cell(
-        source, metadata=_meta("code", grade_id, solution=True, grade=False, locked=False)
-    )
+    return _cell(nbformat.v4.new_code_cell, source,
+                 _meta("code", grade_id, solution=True, grade=False, locked=False))
 
 
 def tests(source: str, grade_id: str, points):
     """A locked, autograded code cell: it scores ``points`` when it runs without error."""
-    return nbformat.v4.new_code_cell(
-        source,
-        metadata=_meta("code", grade_id, solution=False, grade=True, locked=True, points=points),
-    )
+    return _cell(nbformat.v4.new_code_cell, source,
+                 _meta("code", grade_id, solution=False, grade=True, locked=True, points=points))
 
 
 def written(source: str, grade_id: str, points):
     """A manually graded markdown answer; ``source`` is the model answer."""
-    return nbformat.v4.new_markdown_cell(
-        source,
-        metadata=_meta("markdown", grade_id, solution=True, grade=True, locked=False, points=points),
-    )
+    return _cell(nbformat.v4.new_markdown_cell, source,
+                 _meta("markdown", grade_id, solution=True, grade=True, locked=False, points=points))
 
 
 def readonly(source: str, grade_id: str, cell_type: str = "markdown"):
@@ -106,9 +109,8 @@ def readonly(source: str, grade_id: str, cell_type: str = "markdown"):
     make = {"markdown": nbformat.v4.new_markdown_cell, "code": nbformat.v4.new_code_cell}
     if cell_type not in make:
         raise ValueError(f"cell_type must be 'markdown' or 'code', got {cell_type!r}.")
-    return make[cell_type](
-        source, metadata=_meta(cell_type, grade_id, solution=False, grade=False, locked=True)
-    )
+    return _cell(make[cell_type], source,
+                 _meta(cell_type, grade_id, solution=False, grade=False, locked=True))
 
 
 def new_assignment(cells):
