@@ -21,8 +21,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
 
     .. math:: I(X; Y) = H(X) + H(Y) - H(X, Y)
 
-    Methods
-    -------
+    Notes
+    -----
     ``"plugin"``
         Discrete labels of any hashable type (ints, strings, tuples; a 2-D
         array's rows are tuple labels). The MI of the empirical joint
@@ -133,8 +133,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
 def entropy(samples, *, method, base=2, bins=None, k=None, jitter=None, seed=None):
     r"""Estimate entropy (discrete) or differential entropy (continuous) from samples.
 
-    Methods
-    -------
+    Notes
+    -----
     ``"plugin"``
         Discrete labels of any hashable type: the entropy of the empirical
         distribution, :math:`-\sum_x \hat p(x) \log \hat p(x)`. Biased low.
