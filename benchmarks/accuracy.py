@@ -5,6 +5,11 @@ I(X; Y) = -1/2 log2(1 - rho^2) bits. For every sample size n and every seed
 0..seeds-1 one data set is drawn with ``gaussian.sample_correlated(rho, n,
 seed=seed)`` and given to every estimator; bias is the mean error, RMSE the
 root mean squared error over the seeds.
+
+The issue asks for at least 200 seeds; the default is 1000 because the bias
+goal for KSG (0.01 bits) is finer than what 200 seeds can resolve: the
+standard error of a mean over 200 seeds is RMSE / sqrt(200), about 0.0035
+bits at n = 1000. Each estimator's ``se_bias`` is recorded with its bias.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ def estimators():
     ]
 
 
-def run(*, seeds=200, ns=NS):
+def run(*, seeds=1000, ns=NS):
     from infocourse import gaussian
 
     truth = float(gaussian.mutual_information_from_correlation(RHO))
@@ -68,6 +73,7 @@ def run(*, seeds=200, ns=NS):
             bias=err.mean(axis=1).tolist(),
             rmse=np.sqrt((err**2).mean(axis=1)).tolist(),
             sd=err.std(axis=1, ddof=1).tolist(),
+            se_bias=(err.std(axis=1, ddof=1) / np.sqrt(seeds)).tolist(),
             seconds=seconds[eid],
         )
         if eid == "ksg_3":

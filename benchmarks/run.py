@@ -177,12 +177,15 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON path")
     ap.add_argument("--quick", action="store_true", help="3 repeats, 20 seeds (smoke test)")
-    ap.add_argument("--seeds", type=int, default=200, help="seeds per n for the accuracy table")
+    ap.add_argument("--seeds", type=int, default=1000,
+                    help="seeds per n for the accuracy table (at least 200)")
     ap.add_argument("--no-accuracy", action="store_true")
     ap.add_argument("--no-build", action="store_true", help="skip the timed book build")
     ap.add_argument("--no-nbval", action="store_true", help="skip the timed nbval run")
-    ap.add_argument("--timeout", type=int, default=300, help="seconds for the build / nbval")
+    ap.add_argument("--timeout", type=int, default=240, help="seconds for the build / nbval")
     args = ap.parse_args(argv)
+    if args.seeds < 200 and not args.quick:
+        ap.error(f"--seeds must be at least 200 (issue 7), got {args.seeds}")
 
     res = dict(machine=machine_info(), speed=[])
     print(f"machine: {res['machine']['cpu_model']}, {res['machine']['cpu_count']} cores, "
