@@ -117,7 +117,8 @@ def reliability_diagram(bins, *, ax=None, title=None, show_counts=True):
     ax.set_xlabel("confidence (top probability)")
     ax.set_ylabel("accuracy")
     ax.set_title(title if title else f"ECE = {bins.ece:.3f}")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=7,
+              frameon=False)
     ax.set_aspect("equal")
     return fig
 
