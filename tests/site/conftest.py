@@ -112,19 +112,43 @@ def browser():
 
 
 class Visit:
-    """One page load, with everything that went wrong on the way."""
+    """A page in its own browser context, recording everything that goes wrong.
 
-    def __init__(self, page, base_url: str):
-        self.page = page
+    Recording pauses in :meth:`reset` and stops at :meth:`close`, so requests
+    that a page abandons when it is left (e.g. a redirect still in flight) are
+    not blamed on the next page.
+    """
+
+    def __init__(self, context, base_url: str):
+        self.context = context
+        self.page = context.new_page()
         self.base_url = base_url
+        self.recording = True
         self.console_errors: list[str] = []
         self.failed_requests: list[str] = []
         self.external_requests: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self.failed_requests.append(
-            f"{r.url} (HTTP {r.status})"))
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda e: self._note(self.console_errors, f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self._note(
+            self.failed_requests, f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self._note(
+            self.failed_requests, f"{r.url} (HTTP {r.status})"))
+        context.route("**/*", self._route)
+
+    def _note(self, where: list, what: str) -> None:
+        if self.recording:
+            where.append(what)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self._note(self.console_errors, message.text)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(self.base_url):
+            route.continue_()
+        else:  # the site must not need anything from another host
+            self._note(self.external_requests, route.request.url)
+            route.abort()
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path, wait_until="load")
@@ -141,11 +165,35 @@ class Visit:
             " ? MathJax.startup.promise.then(() => true) : true"
         )
 
+    def settle(self) -> None:
+        """Wait for typesetting, images and fonts (MathJax's included)."""
+        self.wait_for_math()
+        self.page.evaluate("""async () => {
+          const images = Array.from(document.images);
+          images.forEach(i => { i.loading = 'eager'; });
+          await Promise.all(images.map(i => i.complete ? null : new Promise(ok => {
+            i.addEventListener('load', ok); i.addEventListener('error', ok); })));
+          await document.fonts.ready;
+        }""")
+
+    def reset(self) -> None:
+        """Leave the page for about:blank and forget what was recorded, so the
+        next page starts clean (a page's abandoned requests are not recorded)."""
+        self.recording = False
+        self.page.goto("about:blank")
+        for record in (self.console_errors, self.failed_requests, self.external_requests):
+            record.clear()
+        self.recording = True
+
+    def close(self) -> None:
+        self.recording = False
+        self.context.close()
+
 
 @pytest.fixture(scope="session")
 def new_visit(browser, site_url):
-    """Factory: a fresh page (own context) that records errors and blocks other hosts."""
-    contexts = []
+    """Factory: a fresh page in its own context that records errors and blocks other hosts."""
+    visits = []
 
     def make(color_scheme: str = "light", viewport=(1280, 800)) -> Visit:
         context = browser.new_context(
@@ -153,23 +201,14 @@ def new_visit(browser, site_url):
             viewport={"width": viewport[0], "height": viewport[1]},
             service_workers="block",
         )
-        contexts.append(context)
-        page = context.new_page()
-        visit = Visit(page, site_url)
-
-        def route(r):
-            if r.request.url.startswith(site_url):
-                r.continue_()
-            else:  # the site must not need anything from another host
-                visit.external_requests.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        visit = Visit(context, site_url)
+        visits.append(visit)
         return visit
 
     yield make
-    for context in contexts:
-        context.close()
+    for visit in visits:
+        if visit.recording:
+            visit.close()
 
 
 @pytest.fixture(scope="session")

@@ -40,37 +40,30 @@ _MATH_REPORT = """() => {
   };
 }"""
 
-_IMAGES = """async () => {
-  const images = Array.from(document.images);
-  images.forEach(i => { i.loading = 'eager'; });
-  await Promise.all(images.map(i => i.complete ? null :
-      new Promise(ok => { i.addEventListener('load', ok); i.addEventListener('error', ok); })));
-  return images.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth}));
-}"""
+_IMAGES = """() => Array.from(document.images).map(
+    i => ({src: i.currentSrc || i.src, width: i.naturalWidth}))"""
 
 
 @pytest.fixture(scope="session")
 def reports(new_visit):
-    """Load every page once; keep what happened, keyed by page path."""
+    """Load every page once; keep what happened."""
     out = {}
     visit = new_visit()
     for path in PAGES:
-        visit.console_errors.clear()
-        visit.failed_requests.clear()
-        visit.external_requests.clear()
+        visit.reset()
         status = visit.goto(path)
-        visit.wait_for_math()
-        images = visit.page.evaluate(_IMAGES)
-        visit.page.wait_for_load_state("networkidle")
+        if visit.page.url.endswith(path):
+            visit.settle()
         out[path] = {
             "status": status,
             "math": visit.page.evaluate(_MATH_REPORT),
             "prose": visit.page.evaluate(_PROSE_TEXT),
-            "images": images,
+            "images": visit.page.evaluate(_IMAGES),
             "console_errors": list(visit.console_errors),
             "failed_requests": list(visit.failed_requests),
             "external_requests": list(visit.external_requests),
         }
+    visit.close()
     return out
 
 
@@ -99,6 +92,16 @@ def test_math_is_typeset(reports, path):
     prose = reports[path]["prose"]
     raw = [s for s in ("$$", "\\(", "\\[") if s in prose]
     assert not raw, f"{path}: raw math delimiters {raw} left in the text"
+
+
+def test_index_redirects_to_the_intro(new_visit):
+    visit = new_visit()
+    visit.goto("index.html")
+    visit.page.wait_for_url("**/book/intro.html")
+    visit.settle()
+    assert visit.page.locator("h1").first.inner_text().strip()
+    assert not visit.console_errors and not visit.failed_requests, (
+        visit.console_errors, visit.failed_requests)
 
 
 def test_some_pages_have_math(reports):
@@ -185,8 +188,7 @@ def test_screenshots(new_visit, screenshot_dir, scheme):
     visit = new_visit(color_scheme=scheme)
     for name, path in [("intro", "book/intro.html"), ("chapter", _a_chapter())]:
         visit.goto(path)
-        visit.wait_for_math()
-        visit.page.wait_for_load_state("networkidle")
+        visit.settle()
         assert visit.page.locator("html").get_attribute("data-theme") == scheme
         target = screenshot_dir / f"{name}-{scheme}.png"
         visit.page.screenshot(path=str(target))
