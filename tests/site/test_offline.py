@@ -139,3 +139,98 @@ def test_no_dormant_cdn_loader_on_any_page(html_dir, asset):
     pages = [p.relative_to(html_dir) for p in _pages(html_dir)
              if asset in p.read_text(encoding="utf-8")]
     assert not pages, f"{asset} is still on {pages[:5]}"
+
+
+# --------------------------------------------------------------------------- lossless rewrites
+def _offline_site():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "_ext" / "offline_site.py"
+    spec = importlib.util.spec_from_file_location("offline_site", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_downloadable_notebooks_are_the_committed_ones(html_dir):
+    """The .ipynb behind each download button parses to exactly the source notebook."""
+    import json
+
+    root = Path(__file__).resolve().parents[2]
+    sources = sorted((html_dir / "_sources").rglob("*.ipynb"))
+    assert sources, "no notebook in _build/html/_sources"
+    for built in sources:
+        original = root / built.relative_to(html_dir / "_sources")
+        assert json.loads(built.read_text(encoding="utf-8")) == json.loads(
+            original.read_text(encoding="utf-8")), f"{built} differs from {original}"
+
+
+def test_figures_show_the_notebooks_pixels(html_dir):
+    """A figure recompressed by the build (see _ext/offline_site.py) keeps its pixels."""
+    import base64
+    import hashlib
+    import io
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    root = Path(__file__).resolve().parents[2]
+    originals = {}
+    for notebook in (root / "book").glob("*.ipynb"):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {}).get("image/png")
+                if data:
+                    raw = base64.b64decode("".join(data) if isinstance(data, list) else data)
+                    originals[hashlib.sha256(raw).hexdigest()] = raw
+    for png in sorted((html_dir / "_images").glob("*.png")):
+        with Image.open(png) as image:
+            pixels = np.asarray(image.convert("RGBA"))
+        original = originals.get(png.stem)
+        if original is not None and original != png.read_bytes():
+            with Image.open(io.BytesIO(original)) as image:
+                assert np.array_equal(pixels, np.asarray(image.convert("RGBA"))), png.name
+
+
+def test_png_recompression_is_lossless_and_removes_the_pattern(monkeypatch):
+    import io
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    site = _offline_site()
+    rng = np.random.default_rng(0)
+    pixels = (rng.random((40, 60, 3)) < 0.5).astype(np.uint8) * 255
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", compress_level=9)
+    data = buffer.getvalue()
+    # a 4-byte run of the compressed data that another zlib level does not produce
+    start = data.index(b"IDAT") + 4
+    raw = zlib.decompress(data[start:start + int.from_bytes(data[start - 8:start - 4], "big")])
+    other = zlib.compress(raw, 1)
+    word = next(data[i:i + 4] for i in range(start, start + 200) if data[i:i + 4] not in other)
+    monkeypatch.setattr(site, "CDN_WORDS", re.compile(re.escape(word.decode("latin-1"))))
+    new = site._recompress_png(data)
+    assert new is not None and word not in new
+    with Image.open(io.BytesIO(new)) as image:
+        assert np.array_equal(np.asarray(image.convert("RGB")), pixels)
+
+
+def test_json_escape_keeps_the_parsed_value():
+    import json
+
+    from hypothesis import given, strategies as st
+
+    site = _offline_site()
+    words = st.sampled_from(["cdn", "unpkg", "jsdelivr", "googleapis", "cdnjs", "x", "\\", '"', "é"])
+
+    @given(st.lists(st.one_of(words, st.text(max_size=5)), max_size=12))
+    def check(parts):
+        text = json.dumps({"source": "".join(parts), "list": parts})
+        escaped = site._escape_json(text)
+        assert json.loads(escaped) == json.loads(text)
+        assert not CDN.search(escaped.encode("utf-8"))
+
+    check()
