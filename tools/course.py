@@ -38,8 +38,16 @@ import nbgrader_cells  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_COURSE = ROOT / "book" / "assignments"
 
-# Lines of noise that every kernel start prints; nothing an instructor can act on.
-_NOISE = ("Kernel is running over TCP without encryption",)
+# Log lines that are no news: every kernel start prints the first; --force
+# removes earlier results; and the checksum of every test cell with hidden
+# tests differs from the released one by design (tampering is reported by
+# `tampering()` instead, against the released notebooks).
+_NOISE = (
+    "Kernel is running over TCP without encryption",
+    "Removing existing assignment",
+    "Removing existing notebook",
+    "Attribute 'checksum' for cell",
+)
 
 
 class CourseError(RuntimeError):
@@ -130,6 +138,45 @@ def read_grades(course) -> list[dict]:
     return rows
 
 
+def tampering(course=DEFAULT_COURSE) -> dict[tuple[str, str], list[str]]:
+    """Locked cells that submissions changed, compared with the released notebooks.
+
+    Returns ``{(student, assignment): ["a1_q1_tests edited", ...]}`` for the
+    submissions with a deleted or edited read-only/test cell or changed
+    points. Autograding restores edited cells from the gradebook anyway; a
+    deleted test cell scores 0 and needs a look in formgrader.
+    """
+    course = Path(course)
+    found = {}
+    for student, name in submissions(course):
+        released = course / "release" / name / f"{name}.ipynb"
+        if not released.is_file():
+            continue
+        locked = {
+            c.metadata.nbgrader["grade_id"]: c
+            for c in nbgrader_cells.nbformat.read(released, as_version=4).cells
+            if c.metadata.get("nbgrader", {}).get("locked")
+        }
+        path = course / "submitted" / student / name / f"{name}.ipynb"
+        handed_in = {
+            c.metadata.get("nbgrader", {}).get("grade_id"): c
+            for c in nbgrader_cells.nbformat.read(path, as_version=4).cells
+        }
+        changes = []
+        for gid, cell in locked.items():
+            if gid not in handed_in:
+                changes.append(f"{gid} deleted")
+                continue
+            if handed_in[gid].source != cell.source:
+                changes.append(f"{gid} edited")
+            points = handed_in[gid].metadata.get("nbgrader", {}).get("points")
+            if points != cell.metadata.nbgrader.get("points"):
+                changes.append(f"{gid} points changed to {points!r}")
+        if changes:
+            found[(student, name)] = changes
+    return found
+
+
 def autograde(course=DEFAULT_COURSE, *, quiet=False) -> list[dict]:
     """Autograde every submission, export ``grades.csv``; return its rows."""
     course = Path(course)
@@ -150,6 +197,10 @@ def autograde(course=DEFAULT_COURSE, *, quiet=False) -> list[dict]:
             print(f"autograding {name}: {len(students)} submission(s) ({', '.join(students)})")
     # One run for every (student, assignment): "*" is a glob over submitted/*/*.
     _echo(nbgrader(course, "autograde", "*", "--force"), quiet)
+    if not quiet:
+        for (student, name), changes in tampering(course).items():
+            print(f"    tampered: {student}/{name}: {', '.join(changes)} (graded with the "
+                  f"original cells; deleted test cells score 0, check them in formgrader)")
     nbgrader(course, "export", "--to", "grades.csv")
     rows = read_grades(course)
     if not quiet:
