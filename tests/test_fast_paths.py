@@ -28,6 +28,7 @@ from sklearn.metrics import mutual_info_score
 
 import infocourse as ic
 from infocourse import _backend, estimate, gaussian
+from infocourse.estimate import discrete
 from infocourse.estimate._checks import factorize
 
 BIG = _backend.FUSED_MIN_SIZE  # arrays at least this large take the fused path
@@ -227,6 +228,35 @@ def test_plugin_integers_match_references(n, k, offset):
     assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
     if n <= 50_000:
         assert got == pytest.approx(plugin_reference(x.tolist(), y.tolist()), abs=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint32, np.int64, np.uint64, bool])
+def test_plugin_integer_dtypes(dtype):
+    k = 2 if dtype is bool else 100
+    x, y = dependent_labels(200_000, k, seed=5)
+    x = x.astype(dtype)
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+
+
+def test_small_int_table_grows_and_declines():
+    # Larger labels only in later chunks: the table grows on the way.
+    x, y = dependent_labels(400_000, 20, seed=6)
+    x[300_000:] += 37
+    y[350_000:] += 300
+    table = discrete.small_int_table(x, y)
+    expected = np.zeros((x.max() + 1, y.max() + 1), dtype=np.int64)
+    np.add.at(expected, (x, y), 1)
+    np.testing.assert_array_equal(table, expected)
+    got = estimate.mutual_information(x, y, method="plugin")
+    assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
+    # Negative labels, huge labels, lists and mismatched lengths take the general path.
+    assert discrete.small_int_table(x - 1, y) is None
+    assert discrete.small_int_table(x * 10**9, y) is None
+    assert discrete.small_int_table(x.tolist(), y) is None
+    assert discrete.small_int_table(x[:-1], y) is None
+    with pytest.raises(ValueError, match="same number of samples"):
+        estimate.mutual_information(x[:-1], y, method="plugin")
 
 
 def test_plugin_sparse_integer_labels():

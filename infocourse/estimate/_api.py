@@ -103,12 +103,18 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     v.check_choice(method, "method", MI_METHODS)
     if method in ("plugin", "miller-madow"):
         c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed)
-        cx, kx = c.factorize(x, "x")
-        cy, ky = c.factorize(y, "y")
-        c.same_length(cx.size, cy.size)
-        nats = discrete.mutual_information_from_codes(
-            cx, kx, cy, ky, miller_madow=method == "miller-madow"
-        )
+        # Non-negative integer labels (class indices): counted in one sweep.
+        table = discrete.small_int_table(x, y)
+        if table is not None:
+            nats = discrete.mutual_information_from_table(
+                table, miller_madow=method == "miller-madow")
+        else:
+            cx, kx = c.factorize(x, "x")
+            cy, ky = c.factorize(y, "y")
+            c.same_length(cx.size, cy.size)
+            nats = discrete.mutual_information_from_codes(
+                cx, kx, cy, ky, miller_madow=method == "miller-madow"
+            )
     elif method == "histogram":
         c.unused(method, k=k, jitter=jitter, seed=seed)
         xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
