@@ -418,10 +418,9 @@ def test_tampering_with_test_cells_earns_nothing(graded, tmp_path):
     for gid in ("a1_q1_tests", "a1_q2_edge_cases", "a1_q3_tests"):
         assert graded_nb[gid].source == source[gid].source, f"{gid} restored, hidden tests included"
     assert CHEAT_REDEFINE.strip() not in graded_nb["a1_q3_tests"].source
-    # make autograde names the tampering (nbgrader's own log cannot tell it from hidden tests).
-    # (The "solution" student handed in the sources, whose test cells still hold the hidden tests.)
-    reported = {k: v for k, v in course_tool.tampering(graded.course).items() if k[0] != "solution"}
-    assert reported == {("cheater", "01_entropy"): [
+    # make autograde names the tampering (nbgrader's own log cannot tell it from hidden tests);
+    # the "solution" student handed in the sources, whose test cells are the ones graded.
+    assert course_tool.tampering(graded.course) == {("cheater", "01_entropy"): [
         "a1_q1_tests edited", "a1_q2_tests deleted", "a1_q2_edge_cases edited",
         "a1_q2_edge_cases points changed to 100", "a1_q3_tests edited"]}
 

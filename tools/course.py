@@ -138,13 +138,26 @@ def read_grades(course) -> list[dict]:
     return rows
 
 
+def _sources_by_id(path) -> dict[str, str]:
+    """``{grade_id: source}`` of a notebook's nbgrader cells (empty if it is missing)."""
+    if not Path(path).is_file():
+        return {}
+    return {
+        c.metadata.nbgrader["grade_id"]: c.source
+        for c in nbgrader_cells.nbformat.read(path, as_version=4).cells
+        if "grade_id" in c.metadata.get("nbgrader", {})
+    }
+
+
 def tampering(course=DEFAULT_COURSE) -> dict[tuple[str, str], list[str]]:
     """Locked cells that submissions changed, compared with the released notebooks.
 
     Returns ``{(student, assignment): ["a1_q1_tests edited", ...]}`` for the
     submissions with a deleted or edited read-only/test cell or changed
     points. Autograding restores edited cells from the gradebook anyway; a
-    deleted test cell scores 0 and needs a look in formgrader.
+    deleted test cell scores 0 and needs a look in formgrader. A cell equal to
+    its source version (hidden tests included, as in a dry run with the source
+    notebook) is what autograding runs, so it is not reported.
     """
     course = Path(course)
     found = {}
@@ -157,6 +170,7 @@ def tampering(course=DEFAULT_COURSE) -> dict[tuple[str, str], list[str]]:
             for c in nbgrader_cells.nbformat.read(released, as_version=4).cells
             if c.metadata.get("nbgrader", {}).get("locked")
         }
+        source = _sources_by_id(course / "source" / name / f"{name}.ipynb")
         path = course / "submitted" / student / name / f"{name}.ipynb"
         handed_in = {
             c.metadata.get("nbgrader", {}).get("grade_id"): c
@@ -167,7 +181,7 @@ def tampering(course=DEFAULT_COURSE) -> dict[tuple[str, str], list[str]]:
             if gid not in handed_in:
                 changes.append(f"{gid} deleted")
                 continue
-            if handed_in[gid].source != cell.source:
+            if handed_in[gid].source not in (cell.source, source.get(gid)):
                 changes.append(f"{gid} edited")
             points = handed_in[gid].metadata.get("nbgrader", {}).get("points")
             if points != cell.metadata.nbgrader.get("points"):
