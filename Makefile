@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
           -p no:doctest -n 2 --dist loadfile
 
-.PHONY: install book test unit notebooks build site clean bench release autograde feedback
+.PHONY: install book test unit notebooks build site clean bench times release autograde feedback
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -52,6 +52,11 @@ test: unit notebooks build site
 # fails when a goal is missed. BENCH_ARGS="--no-build --no-nbval" skips the timed runs.
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Execution time of every notebook, each alone in a fresh kernel: records
+# tests/notebook_times.json and rewrites the table in README.md.
+times: install
+	$(PY) tools/notebook_times.py
 
 # nbgrader assignments (book/assignments; see book/instructor_guide.md).
 # release: student versions into release/ and the gradebook; autograde: every

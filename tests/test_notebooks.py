@@ -6,6 +6,8 @@ stripped notebook would pass trivially. These tests make that a failure.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -13,11 +15,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(
-    p for p in (ROOT / "book").rglob("*.ipynb")
-    if "_build" not in p.parts and ".ipynb_checkpoints" not in p.parts
-    and "assignments" not in p.parts  # nbgrader sources are checked by their own tests
-)
+sys.path.insert(0, str(ROOT / "tools"))
+
+import notebook_times  # noqa: E402
+
+# nbgrader sources are not chapters: tests/test_assignments.py checks them.
+NOTEBOOKS = notebook_times.book_notebooks(ROOT)
 
 
 def _rel(path):
@@ -84,3 +87,21 @@ def test_every_notebook_is_in_the_toc():
     walk(yaml.safe_load(toc))
     orphans = [p for p in _ids(NOTEBOOKS) if p.removesuffix(".ipynb") not in files]
     assert not orphans, f"notebooks not in _toc.yml (they would not be built): {orphans}"
+
+
+def test_execution_times_are_recorded_for_every_notebook():
+    """README promises (issue 4): each notebook's time on 2 cores, each within a minute."""
+    record = json.loads(notebook_times.RECORD.read_text())
+    assert sorted(record["seconds"]) == _ids(NOTEBOOKS), (
+        "tests/notebook_times.json does not list exactly the book's notebooks; run `make times`"
+    )
+    slow = {p: s for p, s in record["seconds"].items() if s > notebook_times.LIMIT_SECONDS}
+    assert not slow, f"notebooks over {notebook_times.LIMIT_SECONDS} s: {slow}"
+
+
+def test_readme_table_of_execution_times_is_the_record():
+    record = json.loads(notebook_times.RECORD.read_text())
+    assert notebook_times.render_table(record) in (ROOT / "README.md").read_text(), (
+        "README's table of notebook times differs from tests/notebook_times.json; "
+        "run `.venv/bin/python tools/notebook_times.py --readme`"
+    )

@@ -7,13 +7,12 @@ Usage::
 This is the one way the book's notebooks get their outputs: top to bottom in
 a fresh kernel of the current environment (the same one nbval uses), with the
 working directory set to the notebook's folder. Prints each notebook's
-execution time; ``--times FILE`` also records them as JSON.
+execution time (``tools/notebook_times.py`` records them for the README).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,11 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path: Path, timeout: int) -> float:
+def execute(path: Path, timeout: int, *, write: bool = True) -> float:
+    """Run ``path`` top to bottom in a fresh kernel; store the outputs unless ``write=False``.
+
+    Returns the wall time in seconds (kernel start included).
+    """
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     start = time.perf_counter()
@@ -30,7 +33,8 @@ def execute(path: Path, timeout: int) -> float:
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(nb, path)
+    if write:
+        nbformat.write(nb, path)
     return elapsed
 
 
@@ -38,16 +42,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
-    parser.add_argument("--times", type=Path, help="merge execution times into this JSON file")
     args = parser.parse_args(argv)
-    times = {}
     for path in args.notebooks:
         seconds = execute(path, args.timeout)
-        times[path.as_posix()] = round(seconds, 1)
         print(f"{path}: executed in {seconds:.1f} s", flush=True)
-    if args.times:
-        old = json.loads(args.times.read_text()) if args.times.exists() else {}
-        args.times.write_text(json.dumps({**old, **times}, indent=2, sort_keys=True) + "\n")
     return 0
 
 
