@@ -486,7 +486,7 @@ _Y = np.arange(10.0)[::-1].copy()
          "base"),
         # entropy
         (lambda: estimate.entropy(_X, method="ksg"), ValueError, "method must be one of"),
-        (lambda: estimate.entropy(_X[:2], method="kl", k=2), ValueError, "samples has 2"),
+        (lambda: estimate.entropy(_X[:2], method="kl", k=2), ValueError, "samples: 2 samples are too few"),
         (lambda: estimate.entropy(np.r_[_X, _X], method="kl", k=1), ValueError, "duplicates"),
         (lambda: estimate.entropy(np.r_[_X, np.nan], method="kl"), ValueError,
          "samples contains NaN"),
