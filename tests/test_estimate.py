@@ -500,8 +500,8 @@ _Y = np.arange(10.0)[::-1].copy()
         # kl_divergence
         (lambda: estimate.kl_divergence(_X, _Y, method="kde"), ValueError, "method"),
         (lambda: estimate.kl_divergence(_X, np.ones((10, 2))), ValueError, "same dimension"),
-        (lambda: estimate.kl_divergence(_X[:1], _Y), ValueError, "x has 1"),
-        (lambda: estimate.kl_divergence(_X, _Y[:2], k=3), ValueError, "y has 2"),
+        (lambda: estimate.kl_divergence(_X[:1], _Y), ValueError, "x: 1 sample is too few"),
+        (lambda: estimate.kl_divergence(_X, _Y[:2], k=3), ValueError, "y: 2 samples are too few"),
         (lambda: estimate.kl_divergence(_X, _Y, k=True), TypeError, "k must"),
         (lambda: estimate.kl_divergence(_X, _Y, k=1), ValueError, "coincide"),
         (lambda: estimate.kl_divergence(np.r_[_X, 0.0], _Y + 0.5), ValueError, "duplicated"),
