@@ -524,3 +524,47 @@ _Y = np.arange(10.0)[::-1].copy()
 def test_bad_inputs(call, exc, words):
     with pytest.raises(exc, match=words.replace("(", r"\(").replace(")", r"\)")):
         call()
+
+
+# --- discretize ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bins", [1, 2, 6, 13])
+def test_discretize_uniform_matches_equal_width_digitize(bins):
+    h = np.random.default_rng(bins).normal(size=(60, 3))
+    reference = np.digitize(h, np.linspace(h.min(), h.max(), bins + 1)[1:-1])
+    codes = estimate.discretize(h, bins)
+    assert codes.shape == h.shape and codes.dtype == np.int64
+    np.testing.assert_array_equal(codes, reference)
+    assert codes.min() == 0 and codes.max() == bins - 1
+
+
+@pytest.mark.parametrize("bins", [2, 5, 10])
+def test_discretize_quantile_fills_bins_equally(bins):
+    x = np.random.default_rng(0).standard_normal(1000)
+    codes = estimate.discretize(torch.from_numpy(x), bins, strategy="quantile")
+    np.testing.assert_array_equal(np.bincount(codes), np.full(bins, 1000 // bins))
+
+
+def test_discretize_feeds_the_histogram_estimator():
+    x, y = gaussian.sample_correlated(0.5, 500, seed=3)
+    direct = estimate.mutual_information(x, y, method="histogram", bins=8)
+    via_codes = estimate.mutual_information(estimate.discretize(x, 8), estimate.discretize(y, 8),
+                                            method="plugin")
+    assert via_codes == pytest.approx(direct, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, exc, words",
+    [
+        (([0.1, 0.2], 0), {}, ValueError, "bins"),
+        (([0.1, 0.2], 2.5), {}, TypeError, "bins"),
+        (([0.1, 0.2], 2), {"strategy": "kmeans"}, ValueError, "strategy"),
+        (([0.1, np.nan], 2), {}, ValueError, "values contains NaN"),
+        (([], 2), {}, ValueError, "values is empty"),
+        ((["a", "b"], 2), {}, TypeError, "values must hold real numbers"),
+    ],
+)
+def test_discretize_rejects_bad_arguments(args, kwargs, exc, words):
+    with pytest.raises(exc, match=words):
+        estimate.discretize(*args, **kwargs)

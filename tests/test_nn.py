@@ -17,6 +17,8 @@ from infocourse.nn import (
     VAE,
     History,
     accuracy,
+    binned_layer_information,
+    count_parameters,
     default_device,
     distillation_loss,
     evaluate,
@@ -500,3 +502,51 @@ def test_vae_forward_and_elbo_terms():
     assert not torch.equal(logits_t, logits)  # training mode samples z
     kl = gaussian_kl(mu, logvar, reduction="none")
     assert kl.shape == (5,) and bool((kl >= 0).all())
+
+
+# --- information plane, parameter counts --------------------------------------------------
+
+
+def test_binned_layer_information_against_hand_counted_patterns():
+    # 2 bins per unit over the layer's range [0, 1]: patterns 00, 01, 11, 11, 10, 00.
+    h = torch.tensor([[0.0, 0.1], [0.2, 0.9], [0.8, 1.0], [1.0, 0.95], [0.7, 0.3], [0.4, 0.2]])
+    y = torch.tensor([0, 0, 1, 1, 1, 0])
+    i_xt, i_ty = binned_layer_information(h, y, bins=2)
+    p_t = np.array([2, 1, 2, 1]) / 6              # 00, 01, 11, 10
+    assert i_xt == pytest.approx(ic.entropy(p_t), abs=1e-12)
+    joint = np.array([[2, 0], [1, 0], [0, 2], [0, 1]]) / 6   # rows T, columns Y
+    assert i_ty == pytest.approx(ic.mutual_information(joint), abs=1e-12)
+    nats = binned_layer_information(h.numpy(), y.numpy(), bins=2, base=math.e)
+    assert nats == pytest.approx((i_xt * math.log(2), i_ty * math.log(2)), abs=1e-12)
+
+
+def test_binned_layer_information_degenerates_at_fine_bins():
+    """Distinct patterns for every input: I(X;T) = log2 n and I(T;Y) = H(Y), whatever the layer."""
+    rng = np.random.default_rng(0)
+    h, y = rng.normal(size=(200, 8)), rng.integers(0, 10, size=200)  # y independent of h
+    i_xt, i_ty = binned_layer_information(h, y, bins=1000)
+    assert i_xt == pytest.approx(math.log2(200), abs=1e-12)
+    assert i_ty == pytest.approx(ic.entropy(np.bincount(y) / 200), abs=1e-12)
+
+
+def test_binned_layer_information_rejects_bad_arguments():
+    h = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="bins"):
+        binned_layer_information(h, [0, 1, 0, 1], bins=0)
+    with pytest.raises(ValueError, match="same number of samples"):
+        binned_layer_information(h, [0, 1, 0], bins=2)
+    with pytest.raises(ValueError, match="base"):
+        binned_layer_information(h, [0, 1, 0, 1], bins=2, base=1)
+    with pytest.raises(ValueError, match="activations contains NaN"):
+        binned_layer_information(np.full((4, 2), np.nan), [0, 1, 0, 1], bins=2)
+
+
+def test_count_parameters():
+    net = MLP(64, 10, hidden=(32, 16))
+    manual = 64 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10
+    assert count_parameters(net) == manual
+    assert count_parameters(net, matrices_only=True) == 64 * 32 + 32 * 16 + 16 * 10
+    with pytest.raises(TypeError, match="torch.nn.Module"):
+        count_parameters([torch.zeros(3)])
+    with pytest.raises(TypeError, match="matrices_only"):
+        count_parameters(net, matrices_only=1)

@@ -6,6 +6,7 @@
   ``"kl"`` (Kozachenko-Leonenko);
 * :func:`kl_divergence` - the kNN estimator of Wang, Kulkarni & Verdú (2009);
 * :func:`permutation_test` - is an MI estimate distinguishable from 0?
+* :func:`discretize` - continuous values to bin labels for the discrete ones.
 
 Every estimate is returned in units of ``base`` (bits by default) and is
 never clipped. The plug-in estimates use the core measures of
@@ -14,6 +15,7 @@ memory: counts use ``np.bincount`` on integer codes, neighbours a KD-tree.
 """
 
 from ._api import ENTROPY_METHODS, MI_METHODS, entropy, kl_divergence, mutual_information
+from .histogram import discretize
 from .permutation import PermutationTestResult, permutation_test
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "entropy",
     "kl_divergence",
     "permutation_test",
+    "discretize",
     "PermutationTestResult",
     "MI_METHODS",
     "ENTROPY_METHODS",

@@ -24,9 +24,67 @@ import numpy as np
 
 from .. import _validation as v
 from ..uncertainty import entropy as _core_entropy
+from . import _checks as c
 from .discrete import mutual_information_from_codes
 
 BIN_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
+DISCRETIZE_STRATEGIES = ("uniform", "quantile")
+
+
+def discretize(values, bins, *, strategy="uniform", name="values"):
+    r"""Bin continuous values into integer labels ``0 .. bins - 1``.
+
+    One set of edges serves the whole array: for a layer's activations of
+    shape ``(n, units)`` all units share the layer's range, as in binned
+    information-plane estimates; for one set of bins per feature, call it
+    once per column. The labels feed the discrete estimators
+    (``method="plugin"`` or ``"miller-madow"``), where a 2-D array's rows
+    are tuple-valued labels.
+
+    ``"uniform"``
+        ``bins`` equal-width bins from the minimum to the maximum of
+        ``values`` (numpy's histogram edges; the maximum falls in the last bin).
+    ``"quantile"``
+        Edges at the ``1/bins, 2/bins, ...`` quantiles, so that every bin
+        holds about the same number of values (ties can leave a bin empty).
+
+    Parameters
+    ----------
+    values : array_like or torch.Tensor
+        Finite real values, shape ``(n,)`` or ``(n, d)``.
+    bins : int
+        Number of bins, at least 1.
+    strategy : {"uniform", "quantile"}, default "uniform"
+    name : str, default "values"
+        What error messages call ``values`` (as scikit-learn's ``input_name``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` labels with the shape of ``values``.
+
+    Examples
+    --------
+    >>> from infocourse.estimate import discretize
+    >>> discretize([0.0, 0.1, 0.5, 0.9, 1.0], 2)
+    array([0, 0, 1, 1, 1])
+    >>> discretize([1.0, 2.0, 3.0, 10.0], 2, strategy="quantile")
+    array([0, 0, 1, 1])
+
+    References
+    ----------
+    R. Shwartz-Ziv and N. Tishby, "Opening the Black Box of Deep Neural
+    Networks via Information", arXiv:1703.00810 (2017), section 3.
+    """
+    v.check_choice(strategy, "strategy", DISCRETIZE_STRATEGIES)
+    bins = v.check_int(bins, "bins", minimum=1)
+    shape = np.shape(c._to_numpy(values))
+    flat = c.continuous(values, name).reshape(-1)
+    if strategy == "uniform":
+        codes, _ = codes_for(flat, np.histogram_bin_edges(flat, bins=bins), name)
+    else:
+        codes = np.digitize(flat, np.quantile(flat, np.linspace(0, 1, bins + 1)[1:-1]))
+    return codes.astype(np.int64, copy=False).reshape(shape)
 
 
 def _is_spec(b):

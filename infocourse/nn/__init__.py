@@ -13,7 +13,8 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :class:`InfoNCELoss`, :func:`info_nce_bound`, :func:`info_nce_ceiling`,
   :class:`SeparableCritic`, :class:`ConcatCritic`, :class:`GaussianOptimalCritic`,
   :func:`correlated_gaussians`.
-* :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`.
+* :mod:`infocourse.nn.information_plane`: :func:`binned_layer_information`.
+* :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`, :func:`count_parameters`.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
   :func:`quantize_model`, :func:`code_entropy`, :func:`model_code_entropy`,
   :func:`model_huffman_length`.
@@ -40,7 +41,8 @@ from .contrastive import (
     info_nce_ceiling,
     info_nce_loss,
 )
-from .models import MLP, VAE
+from .information_plane import binned_layer_information
+from .models import MLP, VAE, count_parameters
 from .quantize import (
     UniformQuantization,
     code_entropy,

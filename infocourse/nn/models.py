@@ -4,6 +4,7 @@
   request, its hidden activations, e.g. for information-plane estimates).
 * :class:`VAE`: a variational auto-encoder with a diagonal-Gaussian encoder
   and a Bernoulli decoder, for 8x8 digits scaled to [0, 1].
+* :func:`count_parameters`: the size of a model, e.g. a teacher and its student.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numbers
 import torch
 from torch import nn
 
-__all__ = ["MLP", "VAE"]
+__all__ = ["MLP", "VAE", "count_parameters"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.Sigmoid}
 
@@ -183,3 +184,35 @@ class VAE(nn.Module):
         sample = self.training if sample is None else sample
         z = self.reparameterize(mu, logvar) if sample else mu
         return self.decode(z), mu, logvar
+
+
+def count_parameters(model, *, matrices_only=False):
+    """Number of scalar parameters of a torch module.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    matrices_only : bool, default False
+        Count only parameters with two or more dimensions (the weight
+        matrices of linear layers), leaving out biases.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from infocourse.nn import MLP, count_parameters
+    >>> net = MLP(64, 10, hidden=(8,))
+    >>> count_parameters(net), count_parameters(net, matrices_only=True)   # 64*8 + 8 + 8*10 + 10
+    (610, 592)
+
+    References
+    ----------
+    PyTorch documentation, ``torch.nn.Module.parameters``.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
+    if not isinstance(matrices_only, bool):
+        raise TypeError(f"matrices_only must be True or False, got {matrices_only!r}.")
+    return sum(p.numel() for p in model.parameters() if not matrices_only or p.ndim >= 2)
