@@ -33,9 +33,10 @@ build:
 unit: install
 	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site
 
-# Re-execute every notebook and compare with its stored outputs.
+# Re-execute every notebook and compare with its stored outputs. The stored
+# outputs are CPU results, so any GPU is hidden (CUDA_VISIBLE_DEVICES=).
 notebooks: install
-	$(PY) -m pytest book --ignore=book/assignments $(NBVAL)
+	CUDA_VISIBLE_DEVICES= $(PY) -m pytest book --ignore=book/assignments $(NBVAL)
 
 # Checks of the built site in _build/html (run after `build`): static checks and
 # end-to-end tests in headless Chromium (skipped with a message saying how to

@@ -87,11 +87,12 @@ def machine_info():
     )
 
 
-def timed_subprocess(cmd, timeout):
+def timed_subprocess(cmd, timeout, env=None):
     """Run ``cmd`` in the repository root; informational wall time and status."""
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                              env=None if env is None else {**os.environ, **env})
         status, tail = proc.returncode, (proc.stdout + proc.stderr)[-2000:]
     except subprocess.TimeoutExpired:
         status, tail = "timeout", f"stopped after {timeout} s"
@@ -111,7 +112,8 @@ def nbval_run(timeout):
     return timed_subprocess(
         [sys.executable, "-m", "pytest", "book", "--ignore=book/assignments", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-         "-p", "no:doctest", "-n", "2", "--dist", "loadfile", "-q"], timeout)
+         "-p", "no:doctest", "-n", "2", "--dist", "loadfile", "-q"], timeout,
+        env={"CUDA_VISIBLE_DEVICES": ""})  # as make notebooks: the stored outputs are CPU results
 
 
 def refresh_appendix():

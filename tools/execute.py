@@ -6,13 +6,16 @@ Usage::
 
 This is the one way the book's notebooks get their outputs: top to bottom in
 a fresh kernel of the current environment (the same one nbval uses), with the
-working directory set to the notebook's folder. Prints each notebook's
-execution time (``tools/notebook_times.py`` records them for the README).
+working directory set to the notebook's folder, on the CPU (any GPU is
+hidden: the stored outputs are CPU results, which ``make notebooks``
+compares on the CPU too). Prints each notebook's execution time
+(``tools/notebook_times.py`` records them for the README).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +31,7 @@ def execute(path: Path, timeout: int, *, write: bool = True) -> float:
     """
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    os.environ["CUDA_VISIBLE_DEVICES"] = ""  # inherited by the kernel
     start = time.perf_counter()
     NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
