@@ -40,7 +40,7 @@ def book_notebooks(root=ROOT) -> list[Path]:
     """The book's notebooks (nbgrader sources excluded: they are not chapters)."""
     return sorted(
         p for p in (root / "book").rglob("*.ipynb")
-        if not {"_build", ".ipynb_checkpoints", "assignments"} & set(p.parts)
+        if not {"_build", ".ipynb_checkpoints", "assignments"} & set(p.relative_to(root).parts)
     )
 
 
