@@ -39,22 +39,15 @@ import torch  # noqa: E402
 
 torch.set_num_threads(1)
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
 import accuracy  # noqa: E402
 import speed  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "latest.json"
 APPENDIX = ROOT / "book" / "appendix_performance.ipynb"
-
-
-def _cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _git(*args):
@@ -70,7 +63,7 @@ def machine_info():
     import sklearn
 
     return dict(
-        cpu_model=_cpu_model(),
+        cpu_model=cpu_model(),
         cpu_count=os.cpu_count(),
         cpus_usable=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         platform=platform.platform(),

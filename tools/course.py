@@ -138,12 +138,12 @@ def read_grades(course) -> list[dict]:
     return rows
 
 
-def _sources_by_id(path) -> dict[str, str]:
-    """``{grade_id: source}`` of a notebook's nbgrader cells (empty if it is missing)."""
+def _cells_by_id(path) -> dict:
+    """``{grade_id: cell}`` of a notebook's nbgrader cells (empty if the file is missing)."""
     if not Path(path).is_file():
         return {}
     return {
-        c.metadata.nbgrader["grade_id"]: c.source
+        c.metadata.nbgrader["grade_id"]: c
         for c in nbgrader_cells.nbformat.read(path, as_version=4).cells
         if "grade_id" in c.metadata.get("nbgrader", {})
     }
@@ -165,23 +165,17 @@ def tampering(course=DEFAULT_COURSE) -> dict[tuple[str, str], list[str]]:
         released = course / "release" / name / f"{name}.ipynb"
         if not released.is_file():
             continue
-        locked = {
-            c.metadata.nbgrader["grade_id"]: c
-            for c in nbgrader_cells.nbformat.read(released, as_version=4).cells
-            if c.metadata.get("nbgrader", {}).get("locked")
-        }
-        source = _sources_by_id(course / "source" / name / f"{name}.ipynb")
-        path = course / "submitted" / student / name / f"{name}.ipynb"
-        handed_in = {
-            c.metadata.get("nbgrader", {}).get("grade_id"): c
-            for c in nbgrader_cells.nbformat.read(path, as_version=4).cells
-        }
+        locked = {gid: c for gid, c in _cells_by_id(released).items()
+                  if c.metadata.nbgrader.get("locked")}
+        source = _cells_by_id(course / "source" / name / f"{name}.ipynb")
+        handed_in = _cells_by_id(course / "submitted" / student / name / f"{name}.ipynb")
         changes = []
         for gid, cell in locked.items():
             if gid not in handed_in:
                 changes.append(f"{gid} deleted")
                 continue
-            if handed_in[gid].source not in (cell.source, source.get(gid)):
+            versions = {cell.source, source[gid].source} if gid in source else {cell.source}
+            if handed_in[gid].source not in versions:
                 changes.append(f"{gid} edited")
             points = handed_in[gid].metadata.get("nbgrader", {}).get("points")
             if points != cell.metadata.nbgrader.get("points"):

@@ -27,6 +27,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute import execute  # noqa: E402
+from machine import cpu_model  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "tests" / "notebook_times.json"
@@ -55,15 +56,8 @@ def title(path) -> str:
 
 
 def _machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip()
-                   for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return dict(cpu_model=cpu, cores=len(os.sched_getaffinity(0)), python=platform.python_version(),
-                date=_dt.date.today().isoformat())
+    return dict(cpu_model=cpu_model(), cores=len(os.sched_getaffinity(0)),
+                python=platform.python_version(), date=_dt.date.today().isoformat())
 
 
 def measure(paths, timeout=600) -> dict:

@@ -41,9 +41,10 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         Counts neighbours with the strict inequality of the paper. The
         estimate is **not** clipped at 0: for independent variables it is
         often negative, as an unbiased estimate of 0 must sometimes be
-        (clipping would bias it upward). Duplicated samples are handled deterministically (a zero
-        neighbour distance gives empty open balls), but heavy ties (rounded or
-        discrete data) bias the estimate; pass ``jitter`` to break them.
+        (clipping would bias it upward). Duplicated samples are handled
+        deterministically (a zero neighbour distance gives empty open balls),
+        but heavy ties (rounded or discrete data) bias the estimate; pass
+        ``jitter`` to break them.
 
     Parameters
     ----------

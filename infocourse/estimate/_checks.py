@@ -210,8 +210,8 @@ def neighbours(k, n, name="x", *, need=None):
     need = k + 1 if need is None else need
     if n < need:
         raise ValueError(
-            f"{name}: {n} sample{' is' if n == 1 else 's are'} too few for k={k} neighbours; at least {need} "
-            f"are needed. Pass more samples or a smaller k."
+            f"{name}: {n} sample{' is' if n == 1 else 's are'} too few for k={k} neighbours; "
+            f"at least {need} are needed. Pass more samples or a smaller k."
         )
     return k
 
