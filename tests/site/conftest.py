@@ -94,6 +94,13 @@ def site_url(html_dir):
     server.server_close()
 
 
+def is_redirect(path: str) -> bool:
+    """Whether the built page ``path`` (a query string allowed) only sends the
+    reader elsewhere (a meta refresh)."""
+    page = HTML / path.split("?", 1)[0]
+    return page.is_file() and 'http-equiv="refresh"' in page.read_text(encoding="utf-8")[:2000].lower()
+
+
 # --------------------------------------------------------------------------- the browser
 @pytest.fixture(scope="session")
 def browser():
@@ -114,52 +121,53 @@ def browser():
 class Visit:
     """A page in its own browser context, recording everything that goes wrong.
 
-    Each :meth:`reset` closes the tab and opens a new one; what an abandoned tab
-    still reports afterwards (e.g. a redirect it had in flight) is ignored, so
-    it is never blamed on the next page. Recording stops at :meth:`close`.
+    Recording pauses in :meth:`reset` and stops at :meth:`close`. Let a page
+    :meth:`settle` before leaving it: the browser may report the requests a
+    page abandons (a redirect or an image still loading) after the reset, and
+    they would be blamed on the next page.
     """
 
     def __init__(self, context, base_url: str):
         self.context = context
+        self.page = context.new_page()
         self.base_url = base_url
         self.recording = True
         self.console_errors: list[str] = []
         self.failed_requests: list[str] = []
         self.external_requests: list[str] = []
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda e: self._note(self.console_errors, f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self._note(
+            self.failed_requests, f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self._note(
+            self.failed_requests, f"{r.url} (HTTP {r.status})"))
         context.route("**/*", self._route)
-        self.page = self._open_page()
 
-    def _open_page(self):
-        page = self.context.new_page()
-        # Each handler checks that its tab is still the current one: events are
-        # delivered asynchronously and may arrive after the tab was replaced.
-        page.on("console", lambda m: m.type == "error" and self._note(page, self.console_errors, m.text))
-        page.on("pageerror", lambda e: self._note(page, self.console_errors, f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self._note(
-            page, self.failed_requests, f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: r.status >= 400 and self._note(
-            page, self.failed_requests, f"{r.url} (HTTP {r.status})"))
-        return page
-
-    def _note(self, page, where: list, what: str) -> None:
-        if self.recording and page is self.page:
+    def _note(self, where: list, what: str) -> None:
+        if self.recording:
             where.append(what)
+
+    def _on_console(self, message) -> None:
+        if message.type == "error":
+            self._note(self.console_errors, message.text)
 
     def _route(self, route) -> None:
         if route.request.url.startswith(self.base_url):
             route.continue_()
         else:  # the site must not need anything from another host
-            self._note(self._page_of(route.request), self.external_requests, route.request.url)
+            self._note(self.external_requests, route.request.url)
             route.abort()
 
-    def _page_of(self, request):
-        try:
-            return request.frame.page
-        except Exception:  # a worker's request has no frame: count it against this tab
-            return self.page
-
     def goto(self, path: str):
-        response = self.page.goto(self.base_url + path, wait_until="load")
+        """Load ``path``; if it is a redirect page, also wait until its target has loaded.
+
+        Leaving a redirect while it is in flight aborts it, and the browser may
+        report that abort late enough to be blamed on the next page.
+        """
+        url = self.base_url + path
+        response = self.page.goto(url, wait_until="load")
+        if is_redirect(path):
+            self.page.wait_for_url(lambda now: now != url, wait_until="load")
         return response.status if response is not None else None
 
     def wait_for_math(self) -> None:
@@ -185,16 +193,13 @@ class Visit:
         }""")
 
     def reset(self) -> None:
-        """Replace the tab by a fresh one and forget what was recorded, so the
-        next page starts clean (a left page's abandoned requests are not recorded)."""
-        old = self.page
-        # Stop whatever the old tab is doing first: closing a tab with a
-        # navigation in flight can hang Playwright.
-        old.goto("about:blank")
-        self.page = self._open_page()
-        old.close()
+        """Leave the page for about:blank and forget what was recorded, so the
+        next page starts clean (a page's abandoned requests are not recorded)."""
+        self.recording = False
+        self.page.goto("about:blank")
         for record in (self.console_errors, self.failed_requests, self.external_requests):
             record.clear()
+        self.recording = True
 
     def close(self) -> None:
         self.recording = False
