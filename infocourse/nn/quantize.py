@@ -58,6 +58,12 @@ class UniformQuantization:
     zero_point : int
         The code :math:`z` of the value 0.
     bits : int
+    max_error : float
+        The largest rounding error :math:`\\max_i |\\hat x_i - x_i|` of these
+        inputs, computed in float64 from the actual values: a true bound for
+        every input. It is at most about :math:`s/2`: at a clipped end of the
+        range it can exceed :math:`s/2` by the float32 rounding of the scale
+        (see the second example of :func:`quantize_uniform`).
     """
 
     values: object
@@ -65,16 +71,12 @@ class UniformQuantization:
     scale: float
     zero_point: int
     bits: int
+    max_error: float
 
     @property
     def levels(self) -> int:
         """Number of representable values, ``2**bits``."""
         return 2 ** self.bits
-
-    @property
-    def max_error(self) -> float:
-        """Worst-case rounding error :math:`s/2` for inputs in the quantized range."""
-        return self.scale / 2
 
 
 def quantize_uniform(x, bits):
@@ -86,8 +88,9 @@ def quantize_uniform(x, bits):
         k = \operatorname{clip}\big(\operatorname{round}(x / s) + z,\; 0,\; 2^b - 1\big),
         \qquad \hat x = (k - z)\, s .
 
-    Every input is within :math:`s/2` of its level (:attr:`UniformQuantization.max_error`),
-    0 is represented exactly, and the values equal
+    Every input is within about :math:`s/2` of its level (the largest error of
+    these inputs is :attr:`UniformQuantization.max_error`), 0 is represented
+    exactly, and the values equal
     ``torch.fake_quantize_per_tensor_affine`` with the scale and zero point of
     ``torch.ao.quantization.MinMaxObserver`` (``quant_min=0``,
     ``quant_max=2**bits - 1``). Rounding is half to even, as in torch.
@@ -109,8 +112,16 @@ def quantize_uniform(x, bits):
     --------
     >>> from infocourse.nn import quantize_uniform
     >>> q = quantize_uniform([-1.0, -0.2, 0.0, 0.45, 2.0], bits=2)
-    >>> print(q.codes, q.values, q.scale, q.zero_point)
-    [0 1 1 1 3] [-1.  0.  0.  0.  2.] 1.0 1
+    >>> print(q.codes, q.values, q.scale, q.zero_point, q.max_error)
+    [0 1 1 1 3] [-1.  0.  0.  0.  2.] 1.0 1 0.45
+
+    The scale is a float32 number, so the levels need not reach the ends of the
+    range exactly; 74 is clipped to the top level, a little more than half a step
+    away:
+
+    >>> q = quantize_uniform([-74.0, 74.0], bits=10)
+    >>> print(f"{q.max_error:.7f} > s/2 = {q.scale / 2:.7f}")
+    0.0723382 > s/2 = 0.0723363
 
     References
     ----------
@@ -142,12 +153,14 @@ def quantize_uniform(x, bits):
         t = arr.detach()
         codes = torch.clamp(torch.round(t * (1.0 / scale)) + zero_point, 0, qmax).to(torch.int64)
         values = ((codes - zero_point).to(t.dtype) * scale).to(t.dtype)
+        max_error = float((values.double() - t.double()).abs().max())
     else:
         codes = np.clip(np.round(arr * (1.0 / scale)) + zero_point, 0, qmax).astype(np.int64)
         values = ((codes - zero_point) * scale).astype(arr.dtype)
+        max_error = float(np.abs(values.astype(np.float64) - arr.astype(np.float64)).max())
     if squeeze:
         codes, values = codes.reshape(()), values.reshape(())
-    return UniformQuantization(values, codes, scale, zero_point, bits)
+    return UniformQuantization(values, codes, scale, zero_point, bits, max_error)
 
 
 def code_entropy(codes, *, base=2):
