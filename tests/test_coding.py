@@ -8,16 +8,13 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 import infocourse as ic
 from infocourse import coding
-
-settings.register_profile("course", max_examples=200, deadline=None)
-settings.load_profile("course")
 
 
 @st.composite

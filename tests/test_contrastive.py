@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import special, stats
 
@@ -25,8 +25,6 @@ from infocourse.nn import (
     info_nce_loss,
 )
 
-settings.register_profile("course", max_examples=200, deadline=None)
-settings.load_profile("course")
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 

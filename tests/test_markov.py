@@ -7,15 +7,12 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
 import infocourse as ic
 from infocourse import markov
-
-settings.register_profile("course", max_examples=200, deadline=None)
-settings.load_profile("course")
 
 
 def _h2(e):

@@ -12,8 +12,6 @@ from scipy import integrate, stats
 
 from infocourse import mixtures as mx
 
-settings.register_profile("course", max_examples=200, deadline=None)
-settings.load_profile("course")
 
 BIMODAL = dict(weights=[0.3, 0.7], means=[-2.0, 3.0], variances=[0.5, 1.5])
 

@@ -6,14 +6,12 @@ import math
 
 import numpy as np
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import infocourse as ic
 
-settings.register_profile("course", max_examples=200, deadline=None)
-settings.load_profile("course")
 
 ABS = 1e-9
 
