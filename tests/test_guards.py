@@ -39,6 +39,7 @@ def _strip_first_printing_cell(tmp_path, keep_count):
     return path
 
 
+@pytest.mark.slow
 def test_removed_outputs_fail_nbval(tmp_path):
     path = _strip_first_printing_cell(tmp_path, keep_count=True)
     result = _pytest(*NBVAL, str(path), cwd=tmp_path)
@@ -52,6 +53,7 @@ def test_stripped_cell_fails_the_execution_check(tmp_path):
         test_notebooks.test_every_code_cell_was_executed(path)
 
 
+@pytest.mark.slow
 def test_wrong_entropy_fails_the_reference_tests(tmp_path):
     (tmp_path / "wrong_entropy.py").write_text(
         "import infocourse\n"
