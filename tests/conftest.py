@@ -27,6 +27,7 @@ settings.load_profile("ci")
 torch.set_num_threads(1)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "graded" in getattr(item, "fixturenames", ()):
