@@ -52,17 +52,18 @@ class Tolerance:
 
     @classmethod
     def from_metadata(cls, value, where="cell"):
-        """Parse a cell's ``nbval-tolerance`` metadata; ValueError naming the fix if malformed."""
+        """Parse a cell's ``nbval-tolerance`` metadata (ValueError if malformed)."""
         if not isinstance(value, dict) or not set(value) <= {"rel", "abs"}:
             raise ValueError(
-                f"{where}: {KEY} metadata must be a mapping with keys 'rel' and/or 'abs', "
-                f'e.g. {{"rel": 1e-3, "abs": 0}}; got {value!r}.'
+                f"{where}: {KEY} metadata must be a mapping with keys 'rel' and/or "
+                f'\'abs\', e.g. {{"rel": 1e-3, "abs": 0}}; got {value!r}.'
             )
         for name, bound in value.items():
             if (isinstance(bound, bool) or not isinstance(bound, (int, float))
                     or not math.isfinite(bound) or bound < 0):
                 raise ValueError(
-                    f"{where}: {KEY} {name!r} must be a finite number >= 0, got {bound!r}."
+                    f"{where}: {KEY} {name!r} must be a finite number >= 0, "
+                    f"got {bound!r}."
                 )
         return cls(**value)
 
@@ -76,7 +77,7 @@ class Tolerance:
         return self.abs + self.rel * abs(b) + unit
 
     def mismatch(self, stored, printed):
-        """Why ``printed`` does not match ``stored`` within the tolerance, or None if it does."""
+        """Why ``printed`` differs from ``stored`` beyond the tolerance; None if not."""
         if stored == printed:
             return None
         s_text, s_nums = NUMBER.split(stored), NUMBER.findall(stored)
@@ -85,15 +86,17 @@ class Tolerance:
             return f"{len(p_nums)} numbers printed where {len(s_nums)} are stored"
         for s, p in zip(s_text, p_text):
             if s != p:
-                return f"the text around the numbers differs: {s!r} stored, {p!r} printed"
+                return (f"the text around the numbers differs: {s!r} stored, "
+                        f"{p!r} printed")
         with localcontext() as ctx:
             ctx.prec = 60
             for s, p in zip(s_nums, p_nums):
                 diff, allowed = abs(Decimal(p) - Decimal(s)), self.allowed(s)
                 if diff > allowed:
-                    return (f"{p} printed where {s} is stored: differs by {float(diff):.3g}, "
-                            f"more than the {float(allowed):.3g} allowed ({self!r}, plus one "
-                            f"unit in the last printed digit)")
+                    return (f"{p} printed where {s} is stored: differs by "
+                            f"{float(diff):.3g}, more than the {float(allowed):.3g} "
+                            f"allowed ({self!r}, plus one unit in the last printed "
+                            f"digit)")
         return None
 
 
@@ -124,7 +127,8 @@ def _with_stored_text(cell, tolerance, test, ref):
             i = seen[key] = seen.get(key, -1) + 1
             if i >= len(stored.get(key, ())):
                 continue
-            why = tolerance.mismatch(cell.sanitize(stored[key][i]), cell.sanitize(value))
+            why = tolerance.mismatch(cell.sanitize(stored[key][i]),
+                                     cell.sanitize(value))
             if why is None:
                 replace[key] = stored[key][i]
             else:
@@ -158,7 +162,8 @@ def pytest_collection_modifyitems(session, config, items):
     for item in items:
         if isinstance(item, IPyNbCell) and KEY in item.cell.metadata:
             try:
-                tolerance = Tolerance.from_metadata(item.cell.metadata[KEY], item.nodeid)
+                tolerance = Tolerance.from_metadata(item.cell.metadata[KEY],
+                                                    item.nodeid)
             except ValueError as error:
                 raise pytest.UsageError(str(error)) from None
             item.compare_outputs = functools.partial(
