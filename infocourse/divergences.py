@@ -93,11 +93,14 @@ def js_divergence(p, q, *, base=2, axis=-1):
     r"""Jensen-Shannon divergence: symmetric, bounded, finite.
 
     .. math::
-        D_{JS}(p, q) = \tfrac12 D_{KL}(p \,\|\, m) + \tfrac12 D_{KL}(q \,\|\, m),
+        D_{JS}(p \,\|\, q) = \tfrac12 D_{KL}(p \,\|\, m) + \tfrac12 D_{KL}(q \,\|\, m),
         \qquad m = \tfrac12 (p + q)
 
-    Always between 0 and 1 bit (``log_b 2`` in general); its square root
-    is a metric.
+    Equivalently :math:`D_{JS}(p \,\|\, q) = I(X; B)`, where a fair coin
+    :math:`B` chooses whether :math:`X` is drawn from ``p`` or from ``q``; so
+    it is always between 0 and 1 bit (``log_b 2`` in general, the entropy of
+    the coin), with 1 bit for disjoint supports. JS itself fails the triangle
+    inequality; its square root is a metric (Endres and Schindelin 2003).
 
     Parameters
     ----------
@@ -122,6 +125,9 @@ def js_divergence(p, q, *, base=2, axis=-1):
     ----------
     J. Lin, "Divergence measures based on the Shannon entropy", IEEE
     Transactions on Information Theory 37 (1991).
+
+    D. M. Endres and J. E. Schindelin, "A new metric for probability
+    distributions", IEEE Transactions on Information Theory 49 (2003).
     """
     base = v.check_base(base)
     p, q, ax = v.distribution_pair(p, q, axis=axis)

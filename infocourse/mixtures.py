@@ -9,7 +9,8 @@ means minimising a divergence, and the direction matters:
   :math:`q` the optimum matches the mean and variance of :math:`p`);
 * **reverse** KL, :math:`D_{KL}(q \,\|\, p)` (the expectation is under
   :math:`q`, as in variational inference): :math:`q` is punished wherever it
-  puts mass that :math:`p` lacks, so it *locks onto one mode*.
+  puts mass that :math:`p` lacks, so, once the modes are far enough apart, it
+  *locks onto one mode* (for modes that are close it still covers both).
 
 The divergences are computed numerically, by the trapezoidal rule on a fine
 grid, from log-densities (so nothing underflows to ``log 0``), and minimised
