@@ -568,3 +568,77 @@ def test_discretize_feeds_the_histogram_estimator():
 def test_discretize_rejects_bad_arguments(args, kwargs, exc, words):
     with pytest.raises(exc, match=words):
         estimate.discretize(*args, **kwargs)
+
+
+# --- the rank (copula) transform -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, kw", [("ksg", {"k": 3}), ("histogram", {"bins": 8})])
+def test_rank_transform_is_invariant_to_increasing_maps(method, kw):
+    x, y = gaussian.sample_correlated(0.8, 700, seed=5)
+    ref = estimate.mutual_information(x, y, method=method, transform="rank", **kw)
+    for f, g in [(np.sinh, np.exp), (lambda t: t**3, lambda t: 1000 * t - 3),
+                 (np.arctan, lambda t: np.exp(3 * t))]:
+        got = estimate.mutual_information(f(x), g(y), method=method, transform="rank", **kw)
+        assert got == ref
+    # while the estimate without the transform moves (the test is not vacuous)
+    raw = estimate.mutual_information(x, y, method=method, **kw)
+    assert abs(estimate.mutual_information(np.sinh(3 * x), y, method=method, **kw) - raw) > 0.05
+
+
+def test_rank_transform_maps_each_coordinate_of_a_vector():
+    rng = np.random.default_rng(6)
+    z = rng.multivariate_normal(np.zeros(4), np.eye(4) + 0.5, size=600)
+    ref = estimate.mutual_information(z[:, :2], z[:, 2:], method="ksg", transform="rank")
+    warped = np.column_stack([np.exp(z[:, 0]), z[:, 1] ** 3, np.sinh(2 * z[:, 2]), z[:, 3]])
+    got = estimate.mutual_information(warped[:, :2], warped[:, 2:], method="ksg",
+                                      transform="rank")
+    assert got == ref
+
+
+def test_normal_scores_are_standard_normal_quantiles_and_keep_ties():
+    from infocourse.estimate.copula import normal_scores
+
+    a = np.array([[3.0, 1.0], [1.0, 1.0], [2.0, 5.0], [10.0, 1.0]])
+    u = normal_scores(a)
+    ranks = np.array([[3, 2], [1, 2], [2, 4], [4, 2]]) / 5
+    np.testing.assert_allclose(u, stats.norm.ppf(ranks), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("rho", [0.3, 0.7, 0.9])
+def test_rank_ksg_agrees_with_gaussian_closed_form(rho):
+    truth = float(gaussian.mutual_information_from_correlation(rho))
+    x, y = gaussian.sample_correlated(rho, (20, 2000), seed=int(100 * rho))
+    est = [estimate.mutual_information(np.exp(x[i]), y[i] ** 3, method="ksg",
+                                       transform="rank") for i in range(20)]
+    assert abs(np.mean(est) - truth) < 0.03
+
+
+def test_rank_transform_in_permutation_test_matches_direct_estimates():
+    x, y = gaussian.sample_correlated(0.4, 200, seed=9)
+    res = estimate.permutation_test(np.exp(x), y, method="ksg", transform="rank",
+                                    n_permutations=5, seed=2)
+    assert res.statistic == estimate.mutual_information(x, y, method="ksg", transform="rank")
+    perm = np.random.default_rng(2).permutation(200)
+    first = estimate.mutual_information(x, y[perm], method="ksg", transform="rank")
+    assert res.null_distribution[0] == pytest.approx(first, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, exc, words",
+    [
+        (lambda: estimate.mutual_information(_X, _Y, method="ksg", transform="ranks"),
+         ValueError, "transform must be one of 'rank'"),
+        (lambda: estimate.mutual_information(_X, _Y, method="ksg", transform=True),
+         ValueError, "transform must be one of"),
+        (lambda: estimate.mutual_information(_X, _Y, method="plugin", transform="rank"),
+         TypeError, "transform does not apply to method='plugin'"),
+        (lambda: estimate.permutation_test(_X, _Y, method="ksg", transform="copula"),
+         ValueError, "transform must be one of"),
+        (lambda: estimate.permutation_test(_X, _Y, method="plugin", transform="rank"),
+         TypeError, "transform does not apply"),
+    ],
+)
+def test_rank_transform_bad_arguments(call, exc, words):
+    with pytest.raises(exc, match=words):
+        call()

@@ -1,7 +1,8 @@
 """Estimating information measures from samples (``infocourse.estimate``).
 
 * :func:`mutual_information` - ``"plugin"``, ``"miller-madow"`` (discrete
-  labels), ``"histogram"``, ``"ksg"`` (continuous samples);
+  labels), ``"histogram"``, ``"ksg"`` (continuous samples), the last two
+  optionally after the rank (copula) transform, ``transform="rank"``;
 * :func:`entropy` - ``"plugin"``, ``"miller-madow"``, ``"histogram"``,
   ``"kl"`` (Kozachenko-Leonenko);
 * :func:`kl_divergence` - the kNN estimator of Wang, Kulkarni & Verdú (2009);

@@ -7,16 +7,18 @@ import math  # noqa: F401  (math.e in the doctests)
 from .. import _validation as v
 from .._backend import nats_to
 from . import _checks as c
-from . import discrete, histogram, knn_divergence, knn_entropy, ksg
+from . import copula, discrete, histogram, knn_divergence, knn_entropy, ksg
 
 MI_METHODS = ("plugin", "miller-madow", "histogram", "ksg")
 ENTROPY_METHODS = ("plugin", "miller-madow", "histogram", "kl")
 KL_METHODS = ("knn",)
+TRANSFORMS = ("rank",)
 
 _DEFAULT_K = 3
 
 
-def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, seed=None):
+def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, seed=None,
+                       transform=None):
     r"""Estimate the mutual information I(X; Y) from paired samples.
 
     .. math:: I(X; Y) = H(X) + H(Y) - H(X, Y)
@@ -26,8 +28,12 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     ``"plugin"``
         Discrete labels of any hashable type (ints, strings, tuples; a 2-D
         array's rows are tuple labels). The MI of the empirical joint
-        distribution. Biased upward: about :math:`(K_x - 1)(K_y - 1)/(2n)`
-        nats for independent variables with :math:`K_x`, :math:`K_y` values.
+        distribution. Biased, to first order by
+        :math:`(m_{xy} - m_x - m_y + 1)/(2n)` nats with :math:`m` the numbers
+        of values of positive probability: upward for independent variables
+        with :math:`K_x`, :math:`K_y` values (:math:`(K_x - 1)(K_y - 1)/(2n)`),
+        downward for near-deterministic ones (:math:`-(K - 1)/(2n)` for
+        :math:`Y = X` on :math:`K` values).
     ``"miller-madow"``
         Plug-in plus :math:`(m_x + m_y - m_{xy} - 1)/(2n)` nats, with
         :math:`m` the numbers of observed values (Miller 1955): removes the
@@ -44,7 +50,24 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         (clipping would bias it upward). Duplicated samples are handled
         deterministically (a zero neighbour distance gives empty open balls),
         but heavy ties (rounded or discrete data) bias the estimate; pass
-        ``jitter`` to break them.
+        ``jitter`` to break them. The max-norm compares the coordinates of
+        ``x`` and ``y`` directly, so the estimate depends on their units and
+        on the shapes of their marginals: standardise them, or pass
+        ``transform="rank"``. It also needs a number of samples that grows
+        exponentially with the true MI (Gao, Ver Steeg & Galstyan 2015): at
+        a few bits or more, in particular in many dimensions, it falls far
+        below the truth, and no transform of the marginals fixes that.
+
+    ``transform="rank"`` (``"histogram"`` and ``"ksg"``)
+        Before estimating, replace each coordinate of ``x`` and of ``y`` by
+        the normal score of its rank, :math:`\Phi^{-1}(r_i / (n + 1))`
+        (ties keep their average rank), the copula or rank transform. The
+        true MI is unchanged (it is invariant to an invertible map of each
+        coordinate), and the estimate becomes exactly invariant to any
+        strictly increasing map of any coordinate. Use it when marginals are
+        skewed, heavy-tailed, in arbitrary units or of unknown shape; on
+        Gaussian data it costs almost nothing. ``jitter``, if given, is added
+        first, in data units.
 
     Parameters
     ----------
@@ -66,6 +89,10 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         added to every coordinate to break ties; off by default.
     seed : int or numpy.random.Generator, optional
         Seed of the ``jitter`` noise.
+    transform : {None, "rank"}, default None
+        ``"histogram"`` and ``"ksg"`` only: ``"rank"`` maps every coordinate
+        to normal scores of its ranks first (see Notes). With ``"histogram"``
+        and explicit edges, the edges apply to the normal scores.
 
     Returns
     -------
@@ -75,9 +102,10 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     Raises
     ------
     ValueError
-        Unknown ``method``; ``x`` and ``y`` of different lengths; NaN/inf in
-        continuous samples or float labels; too few samples for ``k``; bad
-        ``bins`` or samples outside explicit edges; bad ``base``.
+        Unknown ``method`` or ``transform``; ``x`` and ``y`` of different
+        lengths; NaN/inf in continuous samples or float labels; too few
+        samples for ``k``; bad ``bins`` or samples outside explicit edges;
+        bad ``base``.
     TypeError
         Non-numeric samples for a continuous method; non-integer ``k``; an
         option that does not apply to ``method``.
@@ -93,17 +121,36 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     >>> print(f"{float(gaussian.mutual_information_from_correlation(0.7)):.2f}")  # truth
     0.49
 
+    A strictly increasing map of x leaves the true MI unchanged, but not the
+    KSG estimate; after the rank transform both give the same value:
+
+    >>> import numpy as np
+    >>> x, y = gaussian.sample_correlated(0.9, 1000, seed=0)
+    >>> print(f"{float(gaussian.mutual_information_from_correlation(0.9)):.3f}")  # truth
+    1.198
+    >>> for xs in (x, np.sinh(3 * x)):
+    ...     raw = estimate.mutual_information(xs, y, method="ksg")
+    ...     rank = estimate.mutual_information(xs, y, method="ksg", transform="rank")
+    ...     print(f"raw {raw:.3f}, rank {rank:.3f}")
+    raw 1.184, rank 1.177
+    raw 0.830, rank 1.177
+
     References
     ----------
     A. Kraskov, H. Stögbauer and P. Grassberger, "Estimating mutual
     information", Phys. Rev. E 69, 066138 (2004); G. A. Miller, "Note on the
     bias of information estimates" (1955); L. Paninski, "Estimation of entropy
-    and mutual information", Neural Computation 15 (2003).
+    and mutual information", Neural Computation 15 (2003); S. Gao, G. Ver
+    Steeg and A. Galstyan, "Efficient estimation of mutual information for
+    strongly dependent variables", AISTATS, PMLR 38 (2015), 277-286.
     """
     base = v.check_base(base)
     v.check_choice(method, "method", MI_METHODS)
+    if transform is not None:
+        v.check_choice(transform, "transform", TRANSFORMS,
+                       hint="Pass transform=None to estimate from the samples as given.")
     if method in ("plugin", "miller-madow"):
-        c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed)
+        c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed, transform=transform)
         # Non-negative integer labels (class indices): counted in one sweep.
         table = discrete.small_int_table(x, y)
         if table is not None:
@@ -120,6 +167,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         c.unused(method, k=k, jitter=jitter, seed=seed)
         xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
         c.same_length(xs.shape[0], ys.shape[0])
+        if transform == "rank":
+            xs, ys = copula.normal_scores(xs), copula.normal_scores(ys)
         xs, ys = c.one_dimensional(xs, "x", method), c.one_dimensional(ys, "y", method)
         nats = histogram.mutual_information(xs, ys, 10 if bins is None else bins)
     else:  # ksg
@@ -133,6 +182,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
             ys = c.jittered(ys, jitter, rng, "y")
         elif seed is not None:
             raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
+        if transform == "rank":
+            xs, ys = copula.normal_scores(xs), copula.normal_scores(ys)
         nats = ksg.mutual_information(xs, ys, k)
     return float(nats_to(nats, base))
 

@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import _validation as v
 from . import _checks as c
-from . import discrete, histogram
-from ._api import MI_METHODS, mutual_information
+from . import copula, discrete, histogram
+from ._api import MI_METHODS, TRANSFORMS, mutual_information
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
     base : float, default 2
         Logarithm base of the reported estimates.
     **kwargs
-        Options of the method (``bins``, ``k``, ``jitter``).
+        Options of the method (``bins``, ``k``, ``jitter``, ``transform``).
+        ``transform="rank"`` is applied once, before the shuffles (ranks do
+        not depend on the pairing).
 
     Returns
     -------
@@ -85,6 +87,7 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
     if "seed" in kwargs:  # pragma: no cover - swallowed by the signature
         raise TypeError("seed is the permutation seed here.")
     jitter = kwargs.pop("jitter", None)
+    transform = kwargs.pop("transform", None)
     allowed = {"histogram": {"bins"}, "ksg": {"k"}}.get(method, set())
     extra = set(kwargs) - allowed
     if extra:
@@ -97,6 +100,12 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
             raise TypeError(f"jitter does not apply to method={method!r}; remove it.")
         xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
         x, y = c.jittered(xs, jitter, rng, "x"), c.jittered(ys, jitter, rng, "y")
+    if transform is not None:
+        v.check_choice(transform, "transform", TRANSFORMS)
+        if method not in ("histogram", "ksg"):
+            raise TypeError(f"transform does not apply to method={method!r}; remove it.")
+        x = copula.normal_scores(c.continuous(x, "x"))
+        y = copula.normal_scores(c.continuous(y, "y"))
     # The observed value also validates every argument.
     observed = mutual_information(x, y, method=method, base=base, **kwargs)
 
