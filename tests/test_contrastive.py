@@ -129,6 +129,31 @@ def test_optimal_critic_is_the_log_density_ratio():
             assert math.isclose(float(s[i, j]), expected, rel_tol=1e-10, abs_tol=1e-10)
 
 
+def test_optimal_critic_is_defined_up_to_a_function_of_x_not_of_y():
+    """Row shifts c(x_i) leave every row's softmax unchanged; column shifts g(y_j) do not."""
+    gen = torch.Generator().manual_seed(5)
+    k = 256
+    x, y, rho = correlated_gaussians(k, 5, 4.0, generator=gen, dtype=torch.float64)
+    s = GaussianOptimalCritic(rho)(x, y)
+    c_x = (3 * (x**2).sum(1) + x[:, 0]).unsqueeze(1)
+    torch.testing.assert_close(info_nce_loss(s + c_x, reduction="none"),
+                               info_nce_loss(s, reduction="none"))
+    g_y = 3 * (y**2).sum(1).unsqueeze(0)
+    assert float(info_nce_bound(s + g_y)) < float(info_nce_bound(s)) - 10
+
+
+def test_optimal_critic_bound_approaches_the_truth_from_below_as_k_grows():
+    gen = torch.Generator().manual_seed(6)
+    x, y, rho = correlated_gaussians(20 * 1024, 5, 4.0, generator=gen, dtype=torch.float64)
+    critic = GaussianOptimalCritic(rho)
+    bounds = []
+    for k in (16, 64, 256, 1024):
+        bounds.append(np.mean([float(info_nce_bound(critic(x[i:i + k], y[i:i + k])))
+                               for i in range(0, 20 * k, k)]))
+    assert all(a < b for a, b in zip(bounds, bounds[1:]))
+    assert bounds[-1] < 4.0
+
+
 def test_optimal_critic_averages_to_the_true_mi():
     # E over positive pairs of the pointwise MI is I(X; Y) (nats).
     x, y, rho = correlated_gaussians(20_000, 2, 1.5, base=math.e,

@@ -529,6 +529,34 @@ def test_binned_layer_information_degenerates_at_fine_bins():
     assert i_ty == pytest.approx(ic.entropy(np.bincount(y) / 200), abs=1e-12)
 
 
+def test_binned_layer_information_with_fixed_edges():
+    """Edges from value_range, not from the data: 2 bins on [-1, 1] split at 0."""
+    h = np.array([[-0.9, 0.2], [-0.1, 0.3], [0.4, -0.5], [0.6, 1.0], [1.0, -1.0]])
+    y = [0, 0, 1, 1, 1]
+    i_xt, i_ty = binned_layer_information(h, y, bins=2, value_range=(-1, 1))
+    p_t = np.array([2, 2, 1]) / 5                 # patterns 01, 10, 11 (1.0 in the last bin)
+    assert i_xt == pytest.approx(ic.entropy(p_t), abs=1e-12)
+    joint = np.array([[2, 0], [0, 2], [0, 1]]) / 5
+    assert i_ty == pytest.approx(ic.mutual_information(joint), abs=1e-12)
+    # The same edges whatever the data's own range: shrinking the activations
+    # towards 0 merges patterns with fixed edges, but not with the layer's range.
+    small = 1e-3 * np.abs(h)
+    fixed = binned_layer_information(small, y, bins=2, value_range=(-1, 1))
+    assert fixed == pytest.approx((0.0, 0.0), abs=1e-12)
+    assert binned_layer_information(small, y, bins=2)[0] > 0
+
+
+def test_binned_layer_information_fixed_edges_match_numpy_histogram():
+    rng = np.random.default_rng(1)
+    h = np.tanh(rng.normal(size=(300, 3)))
+    y = rng.integers(0, 3, size=300)
+    edges = np.linspace(-1, 1, 7)
+    codes = np.stack([np.digitize(h[:, k], edges[1:-1]) for k in range(3)], axis=1)
+    _, counts = np.unique(codes, axis=0, return_counts=True)
+    i_xt, _ = binned_layer_information(torch.from_numpy(h), y, bins=6, value_range=(-1, 1))
+    assert i_xt == pytest.approx(ic.entropy(counts / counts.sum()), abs=1e-12)
+
+
 def test_binned_layer_information_rejects_bad_arguments():
     h = np.zeros((4, 2))
     with pytest.raises(ValueError, match="bins"):
@@ -539,6 +567,14 @@ def test_binned_layer_information_rejects_bad_arguments():
         binned_layer_information(h, [0, 1, 0, 1], bins=2, base=1)
     with pytest.raises(ValueError, match="activations contains NaN"):
         binned_layer_information(np.full((4, 2), np.nan), [0, 1, 0, 1], bins=2)
+    with pytest.raises(ValueError, match="outside the edges in value_range"):
+        binned_layer_information(h + 2.0, [0, 1, 0, 1], bins=2, value_range=(-1, 1))
+    with pytest.raises(ValueError, match="low < high"):
+        binned_layer_information(h, [0, 1, 0, 1], bins=2, value_range=(1, -1))
+    with pytest.raises(TypeError, match="pair"):
+        binned_layer_information(h, [0, 1, 0, 1], bins=2, value_range=1.0)
+    with pytest.raises(ValueError, match="value_range"):
+        binned_layer_information(h, [0, 1, 0, 1], bins=2, value_range=(0, np.inf))
 
 
 def test_count_parameters():

@@ -319,9 +319,15 @@ class GaussianOptimalCritic(nn.Module):
         = \sum_{k=1}^d \Big[ -\frac{(y_k - \rho x_k)^2}{2(1 - \rho^2)}
           - \tfrac12 \log(1 - \rho^2) + \frac{y_k^2}{2} \Big]
 
-    InfoNCE is maximised by :math:`f^*` plus any function of ``y`` alone
-    (Poole et al. 2019); its mean over pairs is :math:`I(X; Y)` in nats. With
-    it, the InfoNCE bound shows what the batch size alone allows, with no
+    InfoNCE is maximised by :math:`f^*(x, y) + c(x)` for any function
+    :math:`c` of ``x`` alone (Poole et al. 2019): adding :math:`c(x_i)` to
+    row :math:`i` of the score matrix leaves that row's softmax unchanged,
+    whereas adding a function :math:`g(y_j)` shifts column :math:`j` and
+    changes every row's softmax, so it lowers the bound. The mean of
+    :math:`f^*` over positive pairs is :math:`I(X; Y)` in nats, but the
+    InfoNCE bound with :math:`f^*` stays below :math:`I(X; Y)` at every
+    finite :math:`K` and is tight only as :math:`K \to \infty`. With this
+    critic the bound shows what the batch size alone allows, with no
     training error. It has no parameters.
 
     Parameters
@@ -336,6 +342,19 @@ class GaussianOptimalCritic(nn.Module):
     >>> critic = GaussianOptimalCritic(0.0)           # independent: no information
     >>> print(critic(torch.randn(3, 2), torch.randn(3, 2)).abs().max().item())
     0.0
+
+    A function of ``x`` added to the scores changes nothing; one of ``y``
+    does:
+
+    >>> from infocourse.nn import correlated_gaussians, info_nce_bound
+    >>> g = torch.Generator().manual_seed(0)
+    >>> x, y, rho = correlated_gaussians(256, 5, 4.0, generator=g, dtype=torch.float64)
+    >>> s = GaussianOptimalCritic(rho)(x, y)
+    >>> bound = float(info_nce_bound(s))
+    >>> shift_x = float(info_nce_bound(s + 3 * (x**2).sum(1)[:, None]))
+    >>> shift_y = float(info_nce_bound(s + 3 * (y**2).sum(1)[None, :]))
+    >>> abs(shift_x - bound) < 1e-9, shift_y < 0 < bound < 4
+    (True, True)
 
     References
     ----------
