@@ -61,18 +61,30 @@ class Repository:
     def is_placeholder(self) -> bool:
         return self.url == PLACEHOLDER_URL
 
+    def github_owner_name(self) -> tuple[str, str]:
+        """``(owner, name)`` of a ``https://github.com/OWNER/REPO`` URL; ValueError otherwise.
+
+        >>> Repository("https://github.com/o/r").github_owner_name()
+        ('o', 'r')
+        """
+        parts = urlsplit(self.url)
+        path = [p for p in parts.path.split("/") if p]
+        if parts.scheme != "https" or parts.netloc != "github.com" or len(path) != 2:
+            raise ValueError(
+                f"repository.url {self.url!r} is not https://github.com/OWNER/REPO "
+                f"(the Colab and Binder buttons need a GitHub repository)"
+            )
+        return path[0], path[1]
+
     def problems(self) -> list[str]:
         """Why this repository cannot be published to (empty when it can)."""
         found = []
         if self.is_placeholder:
             found.append(f"repository.url is still the placeholder {PLACEHOLDER_URL}")
-        parts = urlsplit(self.url)
-        path = [p for p in parts.path.split("/") if p]
-        if parts.scheme != "https" or parts.netloc != "github.com" or len(path) != 2:
-            found.append(
-                f"repository.url {self.url!r} is not https://github.com/OWNER/REPO "
-                f"(the Colab and Binder buttons need a GitHub repository)"
-            )
+        try:
+            self.github_owner_name()
+        except ValueError as exc:
+            found.append(str(exc))
         if not self.branch or any(c.isspace() for c in self.branch):
             found.append(f"repository.branch {self.branch!r} is not a branch name")
         return found
