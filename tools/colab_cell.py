@@ -108,6 +108,12 @@ def apply(nb, repo: Repository) -> bool:
     return True
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
@@ -124,18 +130,18 @@ def main(argv=None) -> int:
         if args.check:
             why = problem(nb, repo)
             if why:
-                failed.append(f"{path}: {why}")
+                failed.append(f"{_shown(path)}: {why}")
         elif apply(nb, repo):
             nbformat.write(nb, path)
             changed.append(path)
     if args.check:
         print("\n".join(failed) or f"{len(paths)} notebooks begin with the Colab install cell")
         return 1 if failed else 0
-    for path in changed:
+    shown = [_shown(p) for p in changed]
+    for path in shown:
         print(f"{path}: Colab install cell written")
     if changed:
-        print("Re-execute them: .venv/bin/python tools/execute.py "
-              + " ".join(str(p) for p in changed))
+        print("Re-execute them: .venv/bin/python tools/execute.py " + " ".join(shown))
     else:
         print(f"{len(paths)} notebooks already begin with the Colab install cell")
     return 0
