@@ -9,12 +9,14 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
           -p no:doctest -n 2 --dist loadfile
 
 .PHONY: install book test unit notebooks build site clean bench times release autograde feedback
+.PHONY: install-check publish-check
 
 $(PY):
 	python3 -m venv $(VENV)
 
 # Re-install only when the requirements or the package metadata change.
-$(STAMP): requirements.txt pyproject.toml | $(PY)
+# requirements.txt is the development set; it includes requirements-runtime.txt.
+$(STAMP): requirements.txt requirements-runtime.txt pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
@@ -89,6 +91,19 @@ autograde: install
 
 feedback: install
 	$(PY) tools/course.py feedback $(COURSE)
+
+# What a student's install gives, in fresh venvs outside the repository
+# (tests/install, marked slow; a few minutes): the sdist and the wheel build,
+# the core works without extras, and after pip install "<wheel>[notebooks]"
+# ipykernel every chapter and released assignment runs alone in a folder.
+install-check: install
+	$(PY) -m pytest tests/install -m slow -p no:cacheprovider
+
+# Before publishing (book/publishing.md): fails while _config.yml's
+# repository.url is the placeholder, or a chapter's Colab install cell was
+# written for another repository.
+publish-check: install
+	$(PY) tools/publish_check.py
 
 # Serve the built book on this machine only: make serve [PORT=8001].
 .PHONY: serve

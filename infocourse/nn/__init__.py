@@ -3,6 +3,9 @@
 Everything here takes and returns torch tensors, follows PyTorch's loss
 conventions (logits in, ``reduction=``) and runs on any device (CPU or CUDA).
 Importing this subpackage imports torch; ``import infocourse`` alone does not.
+It needs torch and tqdm, which ``pip install "infocourse[nn]"`` installs (the
+``notebooks`` extra includes them); without them the import raises an
+ImportError that says so.
 
 * :mod:`infocourse.nn.losses`: :func:`label_smoothing_cross_entropy`,
   :func:`smoothed_targets`, :func:`distillation_loss`, :func:`gaussian_kl`,
@@ -22,6 +25,18 @@ Importing this subpackage imports torch; ``import infocourse`` alone does not.
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
   :func:`predict_logits`, :func:`accuracy`.
 """
+
+try:
+    import torch  # noqa: F401
+    import tqdm  # noqa: F401
+except ModuleNotFoundError as exc:  # tested in a venv without them: tests/install
+    if exc.name not in ("torch", "tqdm"):
+        raise
+    raise ImportError(
+        f"infocourse.nn needs torch and tqdm, and {exc.name} is not installed. Install "
+        'the deep-learning extra: pip install "infocourse[nn]" (or '
+        '"infocourse[notebooks]" for everything the book\'s notebooks use).'
+    ) from exc
 
 from .calibration import ReliabilityBins, expected_calibration_error, reliability_bins
 from .losses import (
