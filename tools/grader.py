@@ -861,11 +861,24 @@ def score_cases(check, results, problem):
 
 
 def report_text(gid, points, cases, voided, score) -> str:
+    """The grader's note under a tests cell: every check, passed or failed and why.
+
+    Failures with the same reason are listed once, with the checks they concern.
+    """
     lines = [f"[grader] {gid}: {score:g} / {points:g} points "
              f"({sum(c['passed'] for c in cases)} of {len(cases)} checks passed)"]
+    failed = {}
     for c in cases:
-        mark = "passed" if c["passed"] else "FAILED"
-        lines.append(f"  {mark}: {c['description']}" + ("" if c["passed"] else f": {c['reason']}"))
+        if c["passed"]:
+            lines.append(f"  passed: {c['description']}")
+        else:
+            failed.setdefault(c["reason"], []).append(c["description"])
+    for reason, descriptions in failed.items():
+        if len(descriptions) > 2:
+            lines.append(f"  FAILED ({len(descriptions)} checks: {descriptions[0]}; ...; "
+                         f"{descriptions[-1]}): {reason}")
+        else:
+            lines.extend(f"  FAILED: {d}: {reason}" for d in descriptions)
     for v in voided:
         lines.append(f"  0 points: {v}")
     return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -118,7 +119,7 @@ def _finite(x):
 
 
 def _error(exc):
-    text = f"{type(exc).__name__}: {exc}"
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return {"error": type(exc).__name__, "message": text[:500]}
 
 
@@ -153,10 +154,14 @@ def run_call(ns, call, data):
 # --- the process ------------------------------------------------------------------------------
 
 
+_WORKDIR = [""]
+
+
 def serve(conn):
     """Read steps from ``conn`` until it closes; reply to each with one JSON message."""
     signal.signal(signal.SIGINT, signal.default_int_handler)  # time-outs interrupt
     workdir = tempfile.mkdtemp(prefix="grading-")
+    _WORKDIR[:] = [workdir]
     os.chdir(workdir)  # student code starts in an empty folder, not in the course folder
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
@@ -208,6 +213,8 @@ def main(conn):
     """Entry point of the process (the target of ``multiprocessing.Process``)."""
     try:
         serve(conn)
+        shutil.rmtree(_WORKDIR[0], ignore_errors=True)  # the folder serve() made
+        os._exit(0)  # no clean-up of the student's objects (a __del__ could hang the exit)
     except BaseException:  # noqa: BLE001
         traceback.print_exc(file=sys.stderr)
         raise
