@@ -579,20 +579,13 @@ def violations(stmt, policy, modules) -> tuple[list, list]:
                 local.append(f"uses `{node.id}` ({forbidden[node.id]})")
             elif node.id in DYNAMIC:
                 glob.append(f"uses `{node.id}` (code that can rebind any name)")
-            elif node.id == "get_ipython":
-                parent_ok = False
-                glob_reason = "uses `get_ipython()` (changes how the notebook runs)"
-                parent_ok = id(node) in policy.get("_magic_ids", set())
-                if not parent_ok:
-                    glob.append(glob_reason)
+            elif node.id == "get_ipython" and id(node) not in policy.get("_magic_ids", set()):
+                glob.append("uses `get_ipython()` (changes how the notebook runs)")
         elif isinstance(node, ast.Attribute):
             if node.attr.startswith("__") and node.attr.endswith("__"):
                 glob.append(f"uses the attribute `{node.attr}`")
             elif node.attr in policy["forbidden_attributes"]:
                 local.append(f"uses `.{node.attr}` ({policy['forbidden_attributes'][node.attr]})")
-            if node.attr in MAGIC_CALLS and isinstance(node.value, ast.Call) and isinstance(
-                    node.value.func, ast.Name) and node.value.func.id == "get_ipython":
-                policy.setdefault("_magic_ids", set()).add(id(node.value.func))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for name in names:
@@ -636,10 +629,8 @@ def inspect_code(cells, policy, modules) -> dict:
             continue
         policy["_magic_ids"] = _magic_ids(tree)
         for stmt in tree.body:
-            for node in ast.walk(stmt):
-                if isinstance(node, (ast.Import, ast.ImportFrom)) and isinstance(stmt, (
-                        ast.Import, ast.ImportFrom)):
-                    modules |= bound_names(stmt)
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                modules |= bound_names(stmt)
             local, g = violations(stmt, policy, modules)
             glob.extend(f"{label}: {r}" for r in g)
             statements.append((label, stmt, local))
@@ -655,8 +646,7 @@ def inspect_code(cells, policy, modules) -> dict:
             else:
                 hit = sorted(uses & set(tainted))
                 if hit:
-                    why = f"calls `{hit[0]}`, which {tainted[hit[0]].split(' ', 1)[1] if ' ' in tainted[hit[0]] else tainted[hit[0]]}"
-                    why = f"{label} {why}"
+                    why = f"{label} uses `{hit[0]}` ({tainted[hit[0]]})"
             if why:
                 for name in bound_names(stmt):
                     if name not in tainted:
