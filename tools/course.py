@@ -793,18 +793,23 @@ def feedback(course=DEFAULT_COURSE, *, show_checks=False, quiet=False) -> list[P
     _echo(nbgrader(course, "generate_feedback", "*", "--force"), quiet)
     files = sorted((course / "feedback").glob("*/*/*.html"))
     if show_checks:
-        import html
-
         for path in files:
-            source = (course / "checks" / f"{path.parent.name}.py").read_text()
-            block = (f'<div style="margin: 2em"><h2>The checks of this assignment</h2>'
-                     f"<pre>{html.escape(source)}</pre></div>")
-            text = path.read_text()
-            path.write_text(text.replace("</body>", block + "</body>", 1))
+            add_checks_source(course, path, path.parent.name)
     if not quiet:
         for path in files:
             print(f"feedback {path.relative_to(course)}")
     return files
+
+
+def add_checks_source(course, page, name):
+    """Append the code of ``checks/<name>.py`` to the feedback page ``page``."""
+    import html
+
+    source = (Path(course) / "checks" / f"{name}.py").read_text()
+    block = (f'<div style="margin: 2em"><h2>The checks of this assignment</h2>'
+             f"<pre>{html.escape(source)}</pre></div>")
+    text = Path(page).read_text()
+    Path(page).write_text(text.replace("</body>", block + "</body>", 1))
 
 
 def _names(value):

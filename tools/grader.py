@@ -205,8 +205,12 @@ def satisfies(test, text):
         try:
             ok = bool(test(value))
         except Exception as exc:  # noqa: BLE001  (a result of the wrong kind)
-            return f"expected {text}; the result could not be checked ({type(exc).__name__}: {exc})"
-        return None if ok else f"expected {text}, got {short(value) if not isinstance(value, tuple) else ', '.join(map(short, value))}"
+            return (f"expected {text}; the result could not be checked "
+                    f"({type(exc).__name__}: {exc})")
+        if ok:
+            return None
+        got = ", ".join(map(short, values))
+        return f"expected {text}, got {got}"
 
     return predicate
 
@@ -345,8 +349,23 @@ def context():
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         os.environ.setdefault("MKL_NUM_THREADS", "1")
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["grading_kernel", "numpy", "torch",
+        ctx.set_forkserver_preload(["grading_kernel", "numpy", "torch", "grading_warmup",
                                     "IPython.core.interactiveshell", "infocourse"])
+        # The server imports the preload list with the environment's path only
+        # (Python 3.11 ignores the parent's sys.path there), so tools/ goes on
+        # PYTHONPATH while it starts.
+        import multiprocessing.forkserver as forkserver
+
+        saved = os.environ.get("PYTHONPATH")
+        here = str(Path(__file__).resolve().parent)
+        os.environ["PYTHONPATH"] = os.pathsep.join([here] + ([saved] if saved else []))
+        try:
+            forkserver.ensure_running()
+        finally:
+            if saved is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = saved
         _CONTEXT = ctx
     return _CONTEXT
 
@@ -759,7 +778,7 @@ def grade(released_path, submission_path, checks, *, timeout=60.0, steps=None):
     ``checks`` is the module from :func:`load_checks`; ``steps`` optionally
     the precomputed ``{grade_id: probe JSON}``.
     """
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), time.thread_time()
     released = nbformat.read(released_path, as_version=4)
     result = {"cells": {}, "problems": [], "repairs": [], "checks": {}}
     try:
@@ -794,6 +813,9 @@ def grade(released_path, submission_path, checks, *, timeout=60.0, steps=None):
             if problem:
                 result["problems"].append(f"{check.grade_id} checks: {problem}")
             result["checks"][check.grade_id] = score_cases(check, results, problem)
+        reply, problem = session.run(json.dumps({"op": "times"}), replay=False)
+        if not problem and isinstance(reply, dict) and isinstance(reply.get("cpu_seconds"), float):
+            result["kernel_cpu_seconds"] = round(reply["cpu_seconds"], 3)
     except KernelLost as exc:
         result["problems"].append(f"kernel lost: {exc}; the remaining checks score 0")
     finally:
@@ -827,6 +849,7 @@ def grade(released_path, submission_path, checks, *, timeout=60.0, steps=None):
     result["unparsable"] = found["unparsable"]
     result["notebook"] = nbformat.writes(nb)
     result["seconds"] = round(time.monotonic() - t0, 3)
+    result["grader_cpu_seconds"] = round(time.thread_time() - cpu0, 3)
     return result
 
 

@@ -9,6 +9,7 @@ IPython shell, sends it *steps* as JSON text and reads one JSON reply per step:
 * ``{"op": "cell", "code": ...}``: run a notebook cell with ``run_cell``, as
   a Jupyter kernel would (magics, ``get_ipython()``, the student's hooks);
   the reply holds the captured text outputs. Nothing is scored from it.
+* ``{"op": "times"}``: the CPU seconds this process used (for the benchmark).
 * ``{"op": "probe", "calls": [...]}``: call functions of the student's
   namespace on the grader's inputs and reply with the results as plain data
   (numbers, nested lists, error names). Scores come only from the grader
@@ -163,6 +164,11 @@ def serve(conn):
     workdir = tempfile.mkdtemp(prefix="grading-")
     _WORKDIR[:] = [workdir]
     os.chdir(workdir)  # student code starts in an empty folder, not in the course folder
+    # What the student's code writes outside a cell's capture (warnings raised
+    # during the checks' calls) is no news for the instructor's terminal.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
@@ -199,6 +205,9 @@ def serve(conn):
             except BaseException as exc:  # noqa: BLE001  (KeyboardInterrupt on time-out)
                 results.append(_error(exc))  # the remaining calls of the step get no result
             reply = {"results": results}
+        elif step.get("op") == "times":
+            t = os.times()
+            reply = {"cpu_seconds": t.user + t.system}
         else:
             reply = {"error": f"unknown step {step.get('op')!r}"}
         try:
