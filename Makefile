@@ -78,19 +78,27 @@ times: install
 	$(PY) tools/notebook_times.py
 
 # nbgrader assignments (book/assignments; see book/instructor_guide.md).
-# release: student versions into release/ and the gradebook; autograde: every
-# submitted/<student>/<assignment>/ into gradebook.db and grades.csv;
+# release: student versions into release/ and the gradebook; autograde: new or
+# changed submitted/<student>/<assignment>/ into gradebook.db, grades.csv and
+# grades_wide.csv (exit status 2: graded, but problems to look at);
 # feedback: HTML per submission into feedback/.
+# make autograde STUDENT=ada,bob ASSIGNMENT=01_entropy FORCE=1 grades a subset
+# (FORCE=1: regrade unchanged submissions too); make feedback SHOW_CHECKS=1.
 COURSE ?= book/assignments
+STUDENT ?=
+ASSIGNMENT ?=
+FORCE ?=
+SHOW_CHECKS ?=
 
 release: install
 	$(PY) tools/course.py release $(COURSE)
 
 autograde: install
-	$(PY) tools/course.py autograde $(COURSE)
+	$(PY) tools/course.py autograde $(COURSE) $(if $(STUDENT),--student $(STUDENT)) \
+	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(FORCE),--force)
 
 feedback: install
-	$(PY) tools/course.py feedback $(COURSE)
+	$(PY) tools/course.py feedback $(COURSE) $(if $(SHOW_CHECKS),--show-checks)
 
 # What a student's install gives, in fresh venvs outside the repository
 # (tests/install, marked slow; a few minutes): the sdist and the wheel build,

@@ -15,8 +15,8 @@ role          cell type  solution  grade     locked  what students see
 ============  =========  ========  ========  ======  ==============================
 ``answer``    code       yes       no        no      solution regions replaced by
                                                      ``raise NotImplementedError()``
-``tests``     code       no        yes (pts) yes     visible tests; hidden tests
-                                                     removed, run when graded
+``tests``     code       no        yes (pts) yes     visible tests; the hidden
+                                                     checks are in checks/<a>.py
 ``written``   markdown   yes       yes (pts) no      "YOUR ANSWER HERE"; graded by
                                                      hand in formgrader
 ``readonly``  either     no        no        yes     instructions, setup code
@@ -163,7 +163,7 @@ def _regions(lines, begin, end):
     return problems, count
 
 
-def check_notebook(nb, *, require_hidden_tests=True, require_written=True) -> list[str]:
+def check_notebook(nb, *, require_written=True) -> list[str]:
     """All problems with the nbgrader metadata of a source notebook (empty if none).
 
     Checks every cell: it has a schema-3 ``nbgrader`` entry with boolean
@@ -171,15 +171,18 @@ def check_notebook(nb, *, require_hidden_tests=True, require_written=True) -> li
     ``cell_type`` equal to the cell's; grade cells have ``points > 0`` and
     other cells none; test and read-only cells are locked, answer cells are
     not; BEGIN/END SOLUTION markers appear (balanced, never nested) exactly in
-    the code answer cells, and BEGIN/END HIDDEN TESTS only in test cells;
-    sources store no outputs. With the defaults the notebook must also have at
-    least one hidden-test region and one manually graded written answer.
+    the code answer cells, and no BEGIN/END HIDDEN TESTS anywhere (the hidden
+    checks of a tests cell live in ``checks/<assignment>.py``, where
+    ``tools/grader.py`` runs them outside the student's code; hidden tests in
+    the notebook would run inside it, where a submission can disable them);
+    sources store no outputs. With the default the notebook must also have a
+    manually graded written answer.
     """
     problems = []
     seen = {}
     if nb.get("metadata", {}).get("kernelspec", {}).get("name") != "python3":
         problems.append("notebook: metadata.kernelspec.name must be 'python3'")
-    n_hidden = n_written = n_tests = 0
+    n_written = n_tests = 0
     for index, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("nbgrader")
         gid = meta.get("grade_id") if isinstance(meta, dict) else None
@@ -239,14 +242,15 @@ def check_notebook(nb, *, require_hidden_tests=True, require_written=True) -> li
         if kind == "graded answer":
             bad("code cells that are both solution and grade are not used here; split them into "
                 "an answer cell and a tests cell")
+        if n_hid:
+            bad(f"has '{BEGIN_HIDDEN}' markers; hidden checks go in checks/<assignment>.py "
+                f"(see the instructor guide), where the student's code cannot reach them")
         if kind == "tests":
             n_tests += 1
             if cell.cell_type != "code":
                 bad("a markdown grade cell must be a written (solution) answer")
             if not flags["locked"]:
                 bad("is a tests cell but not locked; students could edit the tests")
-        elif n_hid:
-            bad(f"has hidden-test markers but is a {kind} cell; only tests cells may have them")
         if kind == "written":
             n_written += 1
             if flags["locked"]:
@@ -257,11 +261,8 @@ def check_notebook(nb, *, require_hidden_tests=True, require_written=True) -> li
             bad("is neither answer, tests nor written, so it must be locked (read-only)")
         if kind == "unmarked":
             bad("has nbgrader metadata but no role (grade, solution and locked are all false)")
-        n_hidden += n_hid
     if n_tests == 0:
         problems.append("notebook: has no tests cell")
-    if require_hidden_tests and n_hidden == 0:
-        problems.append(f"notebook: has no '{BEGIN_HIDDEN}' region")
     if require_written and n_written == 0:
         problems.append("notebook: has no manually graded written answer")
     return problems

@@ -34,14 +34,10 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Autograding: each notebook runs in a fresh python3 kernel; a cell that
-# runs longer than this many seconds is interrupted (and its tests fail).
+# Autograding is done by tools/course.py (tools/grader.py), not by
+# `nbgrader autograde`, which runs the tests inside the student's kernel; its
+# time-out and the due dates are in course.yml. These settings apply only if
+# someone runs nbgrader's own autograder (e.g. formgrader's button).
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
-
-# Locked cells (tests, instructions, setup) are restored from the gradebook
-# before a submission runs, so edits to them are discarded. A grade cell that
-# a student deleted is *not* put back (nbgrader's add_missing_cells fails on
-# a cell whose predecessor is a read-only cell, as our question texts are):
-# it scores 0 and is flagged "needs manual grade" in formgrader.
 c.OverwriteCells.add_missing_cells = False
