@@ -519,8 +519,8 @@ def test_released_notebooks_hold_no_solution_and_name_the_install_command(graded
     assert "raise NotImplementedError()" in text and "YOUR ANSWER HERE" in text
     assert all(not c.get("outputs") for c in released.cells if c.cell_type == "code")
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    assert f'pip install "infocourse[notebooks] @ git+{url}"' in released.cells[0].source
-    assert course_tool.URL_TOKEN not in text
+    assert f'pip install "infocourse[notebooks] @ git+{url}@' in released.cells[0].source
+    assert course_tool.INSTALL_TOKEN not in text
 
 
 @pytest.mark.slow

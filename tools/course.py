@@ -16,8 +16,9 @@ temporary copy of the course folder::
   (``tools/nbgrader_cells.py``) and that ``checks/<a>.py`` checks every
   tests cell, then ``nbgrader generate_assignment`` writes the student
   versions to ``release/<a>/`` and records the assignments in
-  ``gradebook.db``; ``@REPOSITORY_URL@`` in the released notebooks becomes
-  the repository URL of ``_config.yml``.
+  ``gradebook.db``; ``@STUDENT_INSTALL_COMMAND@`` in the released notebooks
+  becomes the student install command built from ``_config.yml``
+  (``tools/repository.py``, as in the book's pages).
 * ``autograde``: grades new and changed ``submitted/<student>/<a>/<a>.ipynb``
   in parallel with ``tools/grader.py`` (checks outside the student's code),
   writes the scores into ``gradebook.db`` (nbgrader's API, one writer), the
@@ -47,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbgrader_cells  # noqa: E402
+import repository  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_COURSE = ROOT / "book" / "assignments"
@@ -112,7 +114,7 @@ def release(course=DEFAULT_COURSE, *, quiet=False) -> list[Path]:
     problems += [p for name in names for p in check_coverage(course, name)]
     if problems:
         raise CourseError("assignment problems:\n" + "\n".join(problems))
-    url = repository_url()
+    command = repository.student_install_command()
     # One nbgrader run for all assignments (its start-up takes seconds).
     log = nbgrader(course, "generate_assignment", "*", "--force")
     released = []
@@ -121,8 +123,8 @@ def release(course=DEFAULT_COURSE, *, quiet=False) -> list[Path]:
         if not path.is_file():
             raise CourseError(f"nbgrader did not write {path}:\n{log}")
         text = path.read_text()
-        if URL_TOKEN in text:
-            path.write_text(text.replace(URL_TOKEN, url))
+        if INSTALL_TOKEN in text:
+            path.write_text(text.replace(INSTALL_TOKEN, command.replace('"', '\\"')))
         released.append(path)
         if not quiet:
             cells = nbgrader_cells.graded_cells(
@@ -134,19 +136,9 @@ def release(course=DEFAULT_COURSE, *, quiet=False) -> list[Path]:
     return released
 
 
-URL_TOKEN = "@REPOSITORY_URL@"
-
-
-def repository_url() -> str:
-    """``repository.url`` of ``_config.yml``, the one place that holds it."""
-    import yaml
-
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    url = (config.get("repository") or {}).get("url")
-    if not url:
-        raise CourseError(f"{ROOT / '_config.yml'} has no repository.url (needed for the "
-                          f"install command of the released notebooks)")
-    return url.rstrip("/")
+#: Replaced at release by the student install command built from _config.yml
+#: (tools/repository.py, the same command the book's pages show).
+INSTALL_TOKEN = "@STUDENT_INSTALL_COMMAND@"
 
 
 def check_coverage(course, name) -> list[str]:
