@@ -84,9 +84,10 @@ def load_digits_split(*, test_size=0.25, scale="standard", seed=0, device=None,
     * ``"standard"``: :math:`x' = (x - \mu_{\text{train}}) / \sigma_{\text{train}}`
       per pixel (pixels that are constant in the training set keep
       :math:`\sigma = 1`), the usual input for a classifier;
-    * ``"unit"``: :math:`x' = x / 16`, pixel intensities in [0, 1], the
-      input for a Bernoulli decoder (VAE);
-    * ``"none"``: raw values 0-16.
+    * ``"unit"``: :math:`x' = x / 16`, pixel intensities in [0, 1], e.g.
+      for plotting;
+    * ``"none"``: raw values 0-16, the 17 grey levels that a categorical
+      decoder models exactly (:class:`infocourse.nn.VAE`).
 
     Parameters
     ----------
@@ -137,7 +138,8 @@ def load_digits_split(*, test_size=0.25, scale="standard", seed=0, device=None,
     if scale not in _SCALES:
         raise ValueError(
             f"scale must be one of {_SCALES}, got {scale!r}: 'standard' for a "
-            f"classifier, 'unit' (pixels in [0, 1]) for a Bernoulli decoder."
+            f"classifier, 'unit' for pixels in [0, 1], 'none' for the grey levels "
+            f"0-16 (a VAE's input)."
         )
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise TypeError(f"seed must be a non-negative int, got {seed!r}.")

@@ -18,6 +18,7 @@ from infocourse.nn import (
     History,
     accuracy,
     binned_layer_information,
+    categorical_nll,
     count_parameters,
     default_device,
     distillation_loss,
@@ -200,6 +201,22 @@ def test_distillation_t_squared_keeps_gradient_scale():
     )
 
 
+@pytest.mark.parametrize("temperature", [1e3, 1e4])
+def test_distillation_high_temperature_limit_is_centred_logit_matching(temperature):
+    """Hinton et al. (2015), section 2.1: T^2 KL -> sum_k (gap_k - mean gap)^2 / (2K),
+    a loss that still depends on every logit (except the row means)."""
+    gap = LOGITS - TEACHER
+    centred = gap - gap.mean(dim=1, keepdim=True)
+    limit = (centred**2).sum(dim=1) / (2 * LOGITS.shape[1])
+    ours = distillation_loss(LOGITS, TEACHER, temperature=temperature, reduction="none")
+    # the next term of the expansion is O(|gap|^3 / T)
+    torch.testing.assert_close(ours, limit, rtol=50 / temperature, atol=0)
+    # adding a constant to a row changes nothing, at any temperature
+    shifted = distillation_loss(LOGITS + 7.0, TEACHER - 3.0, temperature=temperature,
+                                reduction="none")
+    torch.testing.assert_close(shifted, ours)
+
+
 def test_distillation_gradcheck():
     s = LOGITS[:4].clone().requires_grad_(True)
     t = TEACHER[:4].clone().requires_grad_(True)
@@ -225,6 +242,90 @@ def test_distillation_rejects_bad_arguments(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         distillation_loss(args.pop("student_logits"), args.pop("teacher_logits"), **args)
+
+
+# --- categorical likelihood of discrete pixels ------------------------------------
+
+
+def test_categorical_nll_matches_hand_computation():
+    logits = torch.tensor([[[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]]], dtype=torch.float64)
+    x = torch.tensor([[2, 1]])
+    # -log(e^2 / (1 + e + e^2)) - log(1 / (e^3 + 2))
+    e = math.e
+    hand = -math.log(e**2 / (1 + e + e**2)) - math.log(1 / (e**3 + 2))
+    assert float(categorical_nll(logits, x)) == pytest.approx(hand, rel=1e-14)
+
+
+def test_categorical_nll_matches_cross_entropy_and_reductions():
+    g = torch.Generator().manual_seed(0)
+    logits = 3 * torch.randn(5, 7, 4, generator=g, dtype=torch.float64)
+    x = torch.randint(0, 4, (5, 7), generator=g)
+    per_example = categorical_nll(logits, x, reduction="none")
+    ref = F.cross_entropy(logits.permute(0, 2, 1), x, reduction="none").sum(dim=1)
+    torch.testing.assert_close(per_example, ref)
+    torch.testing.assert_close(categorical_nll(logits, x), ref.mean())
+    torch.testing.assert_close(categorical_nll(logits, x, reduction="mean"), ref.mean())
+    torch.testing.assert_close(categorical_nll(logits, x, reduction="sum"), ref.sum())
+
+
+def test_categorical_nll_is_a_normalised_likelihood():
+    """exp(-nll) summed over all L^d images is 1 (a Bernoulli BCE on grey levels is not)."""
+    g = torch.Generator().manual_seed(1)
+    d, levels = 3, 4
+    logits = 2 * torch.randn(1, d, levels, generator=g, dtype=torch.float64)
+    grid = torch.cartesian_prod(*[torch.arange(levels)] * d)       # all 64 images
+    nll = categorical_nll(logits.expand(len(grid), d, levels), grid, reduction="none")
+    assert float(torch.exp(-nll).sum()) == pytest.approx(1.0, abs=1e-12)
+    # the same sum for "Bernoulli on grey levels k / (L - 1)" is not 1
+    p = torch.sigmoid(logits[0, :, 0])
+    u = grid.double() / (levels - 1)
+    bce = F.binary_cross_entropy(p.expand(len(grid), d), u, reduction="none").sum(1)
+    assert float(torch.exp(-bce).sum()) > 1.5
+
+
+def test_categorical_nll_uniform_and_binary_cases():
+    x = torch.randint(0, 17, (6, 64), generator=torch.Generator().manual_seed(2))
+    uniform = categorical_nll(torch.zeros(6, 64, 17), x, reduction="none")
+    torch.testing.assert_close(uniform, torch.full((6,), 64 * math.log(17)))
+    # L = 2 with logits (0, a) is the Bernoulli likelihood with logit a
+    a = torch.randn(6, 64, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+    b = x % 2
+    two = categorical_nll(torch.stack([torch.zeros_like(a), a], dim=-1), b, reduction="sum")
+    bce = F.binary_cross_entropy_with_logits(a, b.double(), reduction="sum")
+    torch.testing.assert_close(two, bce)
+
+
+def test_categorical_nll_gradcheck_and_stability():
+    logits = torch.randn(2, 3, 5, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor([[0, 4, 2], [1, 1, 3]])
+    assert torch.autograd.gradcheck(lambda z: categorical_nll(z, x), (logits,))
+    huge = torch.tensor([[[1000.0, -1000.0, 0.0]]])
+    assert float(categorical_nll(huge, torch.tensor([[1]]))) == pytest.approx(2000.0)
+
+
+@pytest.mark.parametrize(
+    ("logits", "x", "exc", "match"),
+    [
+        (torch.zeros(2, 3), torch.zeros(2, 3, dtype=torch.long), ValueError, "3 dimension"),
+        (torch.zeros(2, 3, 1), torch.zeros(2, 3, dtype=torch.long), ValueError, "2 levels"),
+        (torch.zeros(2, 3, 4), torch.zeros(2, 3), TypeError, r"\.long\(\)"),
+        (torch.zeros(2, 3, 4), torch.zeros(2, 4, dtype=torch.long), ValueError, "shape"),
+        (torch.zeros(2, 3, 4), torch.full((2, 3), 4), ValueError, r"\[0, 3\]"),
+        (torch.zeros(2, 3, 4), torch.full((2, 3), -1), ValueError, r"\[0, 3\]"),
+        (torch.full((2, 3, 4), float("nan")), torch.zeros(2, 3, dtype=torch.long),
+         ValueError, "NaN"),
+        (torch.zeros(2, 3, 4), [[0, 0, 0], [0, 0, 0]], TypeError, "torch tensor"),
+    ],
+)
+def test_categorical_nll_rejects_bad_arguments(logits, x, exc, match):
+    with pytest.raises(exc, match=match):
+        categorical_nll(logits, x)
+
+
+def test_categorical_nll_rejects_bad_reduction():
+    with pytest.raises(ValueError, match="reduction"):
+        categorical_nll(torch.zeros(1, 2, 3), torch.zeros(1, 2, dtype=torch.long),
+                        reduction="elementwise")
 
 
 # --- Gaussian KL ---------------------------------------------------------------
@@ -370,6 +471,49 @@ def test_reliability_bins_edges_are_right_closed():
     assert b.counts.sum() == 2
 
 
+def test_equal_mass_bins_hold_equal_counts_and_match_reference():
+    rng = np.random.default_rng(3)
+    probs = rng.dirichlet(np.full(4, 0.3), size=300)        # distinct confidences
+    labels = rng.integers(0, 4, size=300)
+    b = reliability_bins(probs, labels, n_bins=10, strategy="quantile")
+    assert b.counts.tolist() == [30] * 10
+    conf, correct = probs.max(1), probs.argmax(1) == labels
+    order = np.argsort(conf, kind="stable")
+    ref = sum(abs(correct[i].mean() - conf[i].mean()) * len(i) / 300
+              for i in np.array_split(order, 10))
+    assert b.ece == pytest.approx(ref, abs=1e-12)
+    assert expected_calibration_error(probs, labels, n_bins=10, strategy="quantile") == b.ece
+    assert b.edges[0] == 0.0 and b.edges[-1] == 1.0 and bool(np.all(np.diff(b.edges) >= 0))
+
+
+def test_equal_mass_bins_with_ties_and_one_bin():
+    probs = [[1.0, 0.0]] * 6 + [[0.6, 0.4]] * 2
+    b = reliability_bins(probs, [0] * 7 + [1], n_bins=4, strategy="quantile")
+    assert b.counts.tolist() == [2, 6, 0, 0]  # the tied 1.0s share a bin; two stay empty
+    assert b.ece == pytest.approx(2 / 8 * abs(0.5 - 0.6), abs=1e-12)
+    one = expected_calibration_error(probs, [0] * 7 + [1], n_bins=1, strategy="quantile")
+    assert one == pytest.approx(abs(7 / 8 - (6 * 1.0 + 2 * 0.6) / 8), abs=1e-12)
+
+
+def test_ece_of_a_calibrated_model_is_biased_upwards_on_small_samples():
+    """Labels drawn from the model's own probabilities: the population ECE is 0,
+    the binned estimate on 450 samples is not, and it shrinks with n."""
+    rng = np.random.default_rng(4)
+
+    def mean_ece(n, strategy):
+        values = []
+        for _ in range(40):
+            probs = rng.dirichlet(np.ones(3), size=n)
+            labels = (rng.random(n)[:, None] > probs.cumsum(1)).sum(1)
+            values.append(expected_calibration_error(probs, labels, n_bins=10,
+                                                     strategy=strategy))
+        return np.mean(values)
+
+    for strategy in ("uniform", "quantile"):
+        small, large = mean_ece(450, strategy), mean_ece(20_000, strategy)
+        assert small > 0.02 and large < small / 3
+
+
 def test_calibration_rejects_bad_arguments():
     with pytest.raises(ValueError, match="probs must sum to 1"):
         expected_calibration_error([[0.5, 0.6]], [0])
@@ -379,6 +523,8 @@ def test_calibration_rejects_bad_arguments():
         expected_calibration_error([0.5, 0.5], [0])
     with pytest.raises(ValueError, match="n_bins"):
         expected_calibration_error([[0.5, 0.5]], [0], n_bins=0)
+    with pytest.raises(ValueError, match="strategy"):
+        expected_calibration_error([[0.5, 0.5]], [0], strategy="equal-mass")
 
 
 # --- models and training -------------------------------------------------------
@@ -492,16 +638,35 @@ def test_mlp_shapes_hidden_and_validation():
 
 def test_vae_forward_and_elbo_terms():
     seed_everything(0)
-    vae = VAE(64, latent=3, hidden=32)
-    x = torch.rand(5, 64)
+    vae = VAE(64, latent=3, hidden=32, levels=17)
+    x = torch.randint(0, 17, (5, 64))
     vae.eval()
     logits, mu, logvar = vae(x)
+    assert logits.shape == (5, 64, 17) and mu.shape == (5, 3) == logvar.shape
     torch.testing.assert_close(logits, vae.decode(mu))  # eval mode decodes the mean
     vae.train()
     logits_t, _, _ = vae(x)
     assert not torch.equal(logits_t, logits)  # training mode samples z
     kl = gaussian_kl(mu, logvar, reduction="none")
     assert kl.shape == (5,) and bool((kl >= 0).all())
+    nll = categorical_nll(logits, x, reduction="none")
+    assert nll.shape == (5,) and bool((nll > 0).all())
+    # the encoder sees intensities x / 16: integer or float levels give the same code
+    torch.testing.assert_close(vae.encode(x)[0], vae.encode(x.double().float())[0])
+    manual = vae.to_mu(vae.encoder(x.float() / 16))
+    torch.testing.assert_close(vae.encode(x)[0], manual)
+
+
+def test_vae_mean_image_and_validation():
+    vae = VAE(4, latent=2, hidden=8, levels=3)
+    logits = torch.log(torch.tensor([[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0],
+                                      [0.5, 0.0, 0.5], [0.2, 0.3, 0.5]]]) + 1e-300)
+    expected = torch.tensor([[0.0, 1.0, 0.5, (0.3 + 2 * 0.5) / 2]])
+    torch.testing.assert_close(vae.mean_image(logits.double()), expected.double())
+    with pytest.raises(ValueError, match="levels"):
+        VAE(64, levels=1)
+    with pytest.raises(ValueError, match="shape"):
+        vae.encode(torch.zeros(2, 5))
 
 
 # --- information plane, parameter counts --------------------------------------------------

@@ -9,7 +9,7 @@ ImportError that says so.
 
 * :mod:`infocourse.nn.losses`: :func:`label_smoothing_cross_entropy`,
   :func:`smoothed_targets`, :func:`distillation_loss`, :func:`gaussian_kl`,
-  :func:`gaussian_kl_monte_carlo` (all in nats).
+  :func:`gaussian_kl_monte_carlo`, :func:`categorical_nll` (all in nats).
 * :mod:`infocourse.nn.calibration`: :func:`reliability_bins`,
   :func:`expected_calibration_error`.
 * :mod:`infocourse.nn.contrastive`: :func:`info_nce_loss`,
@@ -40,6 +40,7 @@ except ModuleNotFoundError as exc:  # tested in a venv without them: tests/insta
 
 from .calibration import ReliabilityBins, expected_calibration_error, reliability_bins
 from .losses import (
+    categorical_nll,
     distillation_loss,
     gaussian_kl,
     gaussian_kl_monte_carlo,
@@ -82,6 +83,7 @@ __all__ = [
     "distillation_loss",
     "gaussian_kl",
     "gaussian_kl_monte_carlo",
+    "categorical_nll",
     "reliability_bins",
     "expected_calibration_error",
     "ReliabilityBins",

@@ -2,9 +2,10 @@
 
 A classifier is calibrated when, among the predictions it makes with
 confidence about 0.8, about 80 % are right. Group predictions by confidence
-(the top probability) into equal-width bins and compare each bin's accuracy
-with its mean confidence; the expected calibration error (ECE) is the
-weighted average gap (Guo et al. 2017).
+(the top probability) into bins, equal-width or equal-mass, and compare each
+bin's accuracy with its mean confidence (a reliability diagram, DeGroot and
+Fienberg 1983; Niculescu-Mizil and Caruana 2005); the expected calibration
+error (ECE) is the weighted average gap (Naeini et al. 2015; Guo et al. 2017).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ class ReliabilityBins:
     Attributes
     ----------
     edges : numpy.ndarray
-        ``n_bins + 1`` bin edges on [0, 1]; bin ``b`` is ``(edges[b], edges[b+1]]``
-        (the first bin also holds confidence 0).
+        ``n_bins + 1`` non-decreasing bin edges on [0, 1]; bin ``b`` is
+        ``(edges[b], edges[b+1]]`` (the first bin also holds confidence 0).
     counts : numpy.ndarray
         Number of predictions in each bin.
     confidence : numpy.ndarray
@@ -53,12 +54,15 @@ def _as_numpy(x):
     return x.detach().cpu().double().numpy() if is_tensor(x) else np.asarray(x)
 
 
-def reliability_bins(probs, labels, *, n_bins=15):
+STRATEGIES = ("uniform", "quantile")
+
+
+def reliability_bins(probs, labels, *, n_bins=15, strategy="uniform"):
     r"""Bin predictions by confidence and compare accuracy with confidence per bin.
 
     For predictions :math:`\hat p_i = \max_k p_{ik}` and
     :math:`\hat y_i = \arg\max_k p_{ik}`, bin :math:`B_b` collects those with
-    :math:`\hat p_i \in (\tfrac{b}{M}, \tfrac{b+1}{M}]`, and
+    :math:`\hat p_i \in (e_b, e_{b+1}]`, and
 
     .. math::
         \operatorname{acc}(B_b) = \frac{1}{|B_b|} \sum_{i \in B_b} [\hat y_i = y_i],
@@ -73,7 +77,15 @@ def reliability_bins(probs, labels, *, n_bins=15):
     labels : array_like or torch.Tensor
         True class indices, shape ``(n,)``.
     n_bins : int, default 15
-        :math:`M`, the number of equal-width bins on [0, 1].
+        :math:`M`, the number of bins.
+    strategy : {"uniform", "quantile"}, default "uniform"
+        ``"uniform"``: equal-width bins, :math:`e_b = b / M`. ``"quantile"``:
+        equal-mass bins, the edges :math:`e_1, \dots, e_{M-1}` are the
+        :math:`b / M` quantiles of the confidences (``numpy.quantile``), so
+        each bin holds about :math:`n / M` predictions (ties can merge bins,
+        leaving some empty). Equal-width bins on a confident model put
+        almost every prediction in the last bin and a handful in each of
+        the others.
 
     Returns
     -------
@@ -86,11 +98,19 @@ def reliability_bins(probs, labels, *, n_bins=15):
     >>> b = reliability_bins(probs, [0, 1, 0, 1], n_bins=5)
     >>> b.counts.tolist(), b.accuracy[-1].item(), round(b.ece, 3)
     ([0, 0, 1, 1, 2], 0.5, 0.375)
+    >>> probs = [[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7]]
+    >>> equal_mass = reliability_bins(probs, [0, 1, 0, 1], n_bins=2, strategy="quantile")
+    >>> equal_mass.edges.tolist(), equal_mass.counts.tolist()
+    ([0.0, 0.75, 1.0], [2, 2])
 
     References
     ----------
-    C. Guo, G. Pleiss, Y. Sun and K. Q. Weinberger, "On Calibration of Modern
-    Neural Networks", ICML 2017, section 2.
+    M. H. DeGroot and S. E. Fienberg, "The Comparison and Evaluation of
+    Forecasters", Journal of the Royal Statistical Society D 32 (1983).
+    A. Niculescu-Mizil and R. Caruana, "Predicting Good Probabilities with
+    Supervised Learning", ICML 2005. C. Guo, G. Pleiss, Y. Sun and
+    K. Q. Weinberger, "On Calibration of Modern Neural Networks", ICML 2017,
+    section 2.
     """
     p, _ = v.distribution(probs, "probs", axis=-1)
     if p.ndim != 2:
@@ -103,11 +123,17 @@ def reliability_bins(probs, labels, *, n_bins=15):
     y = labels if is_tensor(labels) else torch.as_tensor(np.asarray(labels))
     v.check_labels(y, "labels", n=p.shape[0], n_classes=p.shape[1])
     n_bins = v.check_int(n_bins, "n_bins", minimum=1)
+    v.check_choice(strategy, "strategy", STRATEGIES,
+                   "'uniform' for equal-width bins, 'quantile' for equal-mass bins.")
     p, y = _as_numpy(p), _as_numpy(y).astype(np.int64)
 
     conf = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.quantile(conf, np.linspace(0.0, 1.0, n_bins + 1))
+        edges[0], edges[-1] = 0.0, 1.0
     # searchsorted(side="left") - 1 puts conf in (edges[b], edges[b+1]], robust
     # to rounding in edges (0.3 lands in (0.2, 0.3], not (0.3, 0.4]).
     idx = np.clip(np.searchsorted(edges, conf, side="left") - 1, 0, n_bins - 1)
@@ -118,16 +144,19 @@ def reliability_bins(probs, labels, *, n_bins=15):
     return ReliabilityBins(edges, counts, mean_conf, acc)
 
 
-def expected_calibration_error(probs, labels, *, n_bins=15):
+def expected_calibration_error(probs, labels, *, n_bins=15, strategy="uniform"):
     r"""Expected calibration error of predicted probabilities (a float in [0, 1]).
 
     .. math::
         \operatorname{ECE} = \sum_{b=1}^{M} \frac{|B_b|}{n}
         \big|\operatorname{acc}(B_b) - \operatorname{conf}(B_b)\big|
 
-    with the bins of :func:`reliability_bins`. 0 for a perfectly calibrated
-    model (on a finite sample it is biased upwards); it depends on
-    ``n_bins``, so compare models with the same value.
+    with the bins of :func:`reliability_bins`. It depends on ``n_bins`` and
+    ``strategy``, so compare models with the same values. On a finite sample
+    it is biased upwards: even a perfectly calibrated model scores above 0,
+    because each bin's accuracy is a noisy average (a bin of :math:`m`
+    predictions with confidence :math:`c` has standard error
+    :math:`\sqrt{c(1 - c)/m}`); equal-mass bins keep every bin large.
 
     Parameters
     ----------
@@ -136,6 +165,8 @@ def expected_calibration_error(probs, labels, *, n_bins=15):
     labels : array_like or torch.Tensor
         True class indices ``(n,)``.
     n_bins : int, default 15
+    strategy : {"uniform", "quantile"}, default "uniform"
+        Equal-width or equal-mass bins; see :func:`reliability_bins`.
 
     Returns
     -------
@@ -154,4 +185,4 @@ def expected_calibration_error(probs, labels, *, n_bins=15):
     M. P. Naeini, G. F. Cooper and M. Hauskrecht, "Obtaining Well Calibrated
     Probabilities Using Bayesian Binning", AAAI 2015; Guo et al. (2017), eq. (3).
     """
-    return reliability_bins(probs, labels, n_bins=n_bins).ece
+    return reliability_bins(probs, labels, n_bins=n_bins, strategy=strategy).ece

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from .. import _validation as v
 
 __all__ = [
+    "categorical_nll",
     "distillation_loss",
     "gaussian_kl",
     "gaussian_kl_monte_carlo",
@@ -184,7 +185,17 @@ def distillation_loss(student_logits, teacher_logits, labels=None, *, temperatur
     in nats per example (Hinton et al. 2015). The :math:`T^2` factor keeps
     the soft term's gradients on the same scale as the hard-label term's
     when the temperature changes (the gradient of the KL part scales as
-    :math:`1/T^2`). Gradients flow to both logits; compute the teacher's
+    :math:`1/T^2`). As :math:`T \to \infty` the soft term tends to matching
+    the centred logits (Hinton et al. 2015, section 2.1):
+
+    .. math::
+        T^2 D_{KL} \to \frac{1}{2K} \sum_{k=1}^{K}
+        \big((z_{s,k} - \bar z_s) - (z_{t,k} - \bar z_t)\big)^2 ,
+
+    with :math:`\bar z` the mean logit of a row: a very high temperature
+    still transmits everything about the teacher's logits except their
+    mean, and weights the very negative logits as much as the large ones.
+    Gradients flow to both logits; compute the teacher's
     logits under ``torch.no_grad()`` (or ``.detach()`` them) to train only
     the student.
 
@@ -216,6 +227,12 @@ def distillation_loss(student_logits, teacher_logits, labels=None, *, temperatur
     tensor(0.2526)
     >>> print(distillation_loss(t, t, temperature=2.0))     # student = teacher
     tensor(0.)
+    >>> s64, t64 = s.double(), t.double()
+    >>> gap = (s64 - s64.mean()) - (t64 - t64.mean())
+    >>> print(f"{(gap**2).sum().item() / (2 * 3):.4f}")     # the T -> infinity limit
+    1.3333
+    >>> print(f"{distillation_loss(s64, t64, temperature=1000.0).item():.4f}")
+    1.3333
 
     References
     ----------
@@ -247,6 +264,99 @@ def distillation_loss(student_logits, teacher_logits, labels=None, *, temperatur
             hard = F.cross_entropy(student_logits, labels.long(), reduction="none")
             loss = loss + (1.0 - alpha) * hard
     return _reduce(loss, reduction)
+
+
+def categorical_nll(logits, targets, *, reduction="batchmean"):
+    r"""Negative log-likelihood of discrete pixels (or any discrete features), in nats.
+
+    .. math::
+        \ell(x) = -\log p(x) = -\sum_{i=1}^{d} \log \operatorname{softmax}(a_i)_{x_i},
+        \qquad x_i \in \{0, \dots, L - 1\},
+
+    summed over the :math:`d` features of each example, with :math:`a_i \in
+    \mathbb R^L` the logits of feature :math:`i`: one categorical distribution
+    over :math:`L` levels per feature, independent given the logits. Unlike a Bernoulli cross-entropy applied to grey levels, this is a
+    normalised likelihood: :math:`\sum_{x \in \{0..L-1\}^d} e^{-\ell(x)} = 1`,
+    so an ELBO built on it bounds a log-probability (in nats per example). It
+    is ``F.cross_entropy`` over the last axis, summed over features; with
+    :math:`L = 2` it is the Bernoulli likelihood of binary data.
+
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Shape ``(n, d, L)``: for example ``j`` and feature ``i``, one logit per
+        level; finite, :math:`L \ge 2`.
+    targets : torch.Tensor
+        Integer levels in ``[0, L)``, shape ``(n, d)`` (dtype ``torch.long``;
+        convert integer-valued floats with ``.long()``).
+    reduction : {"batchmean", "mean", "sum", "none"}, default "batchmean"
+        See the module docstring; ``"none"`` returns one value per example.
+
+    Returns
+    -------
+    torch.Tensor
+        Scalar, or shape ``(n,)`` for ``reduction="none"``; differentiable.
+
+    See Also
+    --------
+    infocourse.nn.VAE : its decoder returns logits of this shape.
+    torch.nn.functional.cross_entropy : the same loss per feature.
+
+    Examples
+    --------
+    Uniform logits give every image the probability :math:`L^{-d}`:
+
+    >>> import math, torch
+    >>> from infocourse.nn import categorical_nll
+    >>> x = torch.tensor([[0, 16, 3]])
+    >>> print(f"{categorical_nll(torch.zeros(1, 3, 17), x).item():.4f}")
+    8.4996
+    >>> print(f"{3 * math.log(17):.4f}")
+    8.4996
+
+    References
+    ----------
+    A. van den Oord, N. Kalchbrenner and K. Kavukcuoglu, "Pixel Recurrent
+    Neural Networks", ICML 2016 (a 256-way softmax over each pixel's values).
+    """
+    v.check_tensor(logits, "logits", ndim=3)
+    v.check_finite(logits, "logits")
+    n, d, levels = logits.shape
+    if levels < 2:
+        raise ValueError(
+            f"logits must have at least 2 levels on the last axis, got shape "
+            f"{tuple(logits.shape)}; the layout is (examples, features, levels)."
+        )
+    if not torch.is_tensor(targets):
+        raise TypeError(
+            f"targets must be a torch tensor of integer levels, got "
+            f"{type(targets).__name__}; convert it with torch.as_tensor(..., dtype=torch.long)."
+        )
+    if targets.dtype == torch.bool or targets.is_floating_point() or targets.is_complex():
+        raise TypeError(
+            f"targets must hold integer levels (dtype torch.long), got dtype {targets.dtype}. "
+            f"Integer-valued floats: use targets.long(); intensities in [0, 1]: "
+            f"(x * (L - 1)).round().long() for L levels."
+        )
+    if tuple(targets.shape) != (n, d):
+        raise ValueError(
+            f"targets must have shape {(n, d)}, one level per feature of each example "
+            f"(logits have shape {tuple(logits.shape)}), got shape {tuple(targets.shape)}."
+        )
+    if targets.device != logits.device:
+        raise ValueError(
+            f"logits are on {logits.device} but targets on {targets.device}; move both "
+            f"to one device with .to(device)."
+        )
+    if int(targets.min()) < 0 or int(targets.max()) >= levels:
+        raise ValueError(
+            f"targets must lie in [0, {levels - 1}] for {levels} levels, got values from "
+            f"{int(targets.min())} to {int(targets.max())}."
+        )
+    v.check_choice(reduction, "reduction", REDUCTIONS, _REDUCTION_HINT)
+    log_p = F.log_softmax(logits, dim=-1)
+    per_feature = -log_p.gather(-1, targets.long().unsqueeze(-1)).squeeze(-1)
+    return _reduce(per_feature.sum(dim=1), reduction)
 
 
 def _gaussian_args(mu, logvar, mu_prior, logvar_prior):

@@ -3,7 +3,8 @@
 * :class:`MLP`: a fully connected classifier that returns logits (and, on
   request, its hidden activations, e.g. for information-plane estimates).
 * :class:`VAE`: a variational auto-encoder with a diagonal-Gaussian encoder
-  and a Bernoulli decoder, for 8x8 digits scaled to [0, 1].
+  and a categorical decoder over each pixel's grey levels (0..16 for the
+  8x8 digits).
 * :func:`count_parameters`: the size of a model, e.g. a teacher and its student.
 """
 
@@ -114,61 +115,109 @@ class MLP(nn.Module):
 
 
 class VAE(nn.Module):
-    r"""Variational auto-encoder with a Gaussian encoder and Bernoulli decoder.
+    r"""Variational auto-encoder with a Gaussian encoder and a categorical decoder.
 
     Encoder :math:`q_\phi(z \mid x) = \mathcal N(\mu_\phi(x), \operatorname{diag}
-    \sigma^2_\phi(x))`, prior :math:`p(z) = \mathcal N(0, I)`, decoder
-    :math:`p_\theta(x \mid z) = \prod_i \operatorname{Bernoulli}(x_i;
-    \operatorname{sigmoid}(\ell_i(z)))` with logits :math:`\ell(z)`. Inputs
-    are pixel intensities in [0, 1] (``load_digits_split(scale="unit")``).
+    \sigma^2_\phi(x))`, prior :math:`p(z) = \mathcal N(0, I)`, and decoder
+
+    .. math::
+        p_\theta(x \mid z) = \prod_{i=1}^{d}
+        \operatorname{softmax}\big(a_i(z)\big)_{x_i},
+        \qquad x_i \in \{0, 1, \dots, L - 1\},
+
+    one categorical distribution over the :math:`L` grey levels of each of the
+    :math:`d` pixels, with logits :math:`a_i(z) \in \mathbb R^L`. This is a
+    normalised likelihood on the discrete images, so the ELBO is a lower bound
+    on :math:`\log p_\theta(x)`, the log-probability of an image in nats.
+    scikit-learn's digits take the integer values 0..16, so ``levels=17``
+    models them exactly (``load_digits_split(scale="none")``); ``levels=2``
+    is the Bernoulli decoder of binary images. (A Bernoulli cross-entropy on
+    grey levels in [0, 1] is *not* a normalised likelihood.)
 
     The negative ELBO per example is
-    ``F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / n``
-    plus :func:`infocourse.nn.gaussian_kl` ``(mu, logvar)``.
+    :func:`infocourse.nn.categorical_nll` ``(logits, x.long())`` plus
+    :func:`infocourse.nn.gaussian_kl` ``(mu, logvar)``.
 
     Parameters
     ----------
     in_features : int, default 64
+        :math:`d`, the number of pixels.
     latent : int, default 2
         Dimension of :math:`z`.
     hidden : int, default 128
         Width of the single hidden layer of the encoder and of the decoder.
+    levels : int, default 17
+        :math:`L \ge 2`, the number of grey levels; inputs take the values
+        ``0, ..., levels - 1``, and the encoder sees them divided by
+        ``levels - 1`` (intensities in [0, 1]).
+
+    See Also
+    --------
+    infocourse.nn.categorical_nll : the reconstruction term.
+    infocourse.nn.gaussian_kl : the KL term.
 
     Examples
     --------
     >>> import torch
-    >>> from infocourse.nn import VAE
+    >>> from infocourse.nn import VAE, categorical_nll
     >>> _ = torch.manual_seed(0)
-    >>> vae = VAE(64, latent=2)
-    >>> logits, mu, logvar = vae(torch.rand(3, 64))
+    >>> vae = VAE(64, latent=2, levels=17)
+    >>> x = torch.randint(0, 17, (3, 64))
+    >>> logits, mu, logvar = vae(x)
     >>> tuple(logits.shape), tuple(mu.shape), tuple(logvar.shape)
-    ((3, 64), (3, 2), (3, 2))
+    ((3, 64, 17), (3, 2), (3, 2))
+    >>> tuple(categorical_nll(logits, x, reduction="none").shape)
+    (3,)
 
     References
     ----------
     D. P. Kingma and M. Welling, "Auto-Encoding Variational Bayes", ICLR 2014.
+    D. J. Rezende, S. Mohamed and D. Wierstra, "Stochastic Backpropagation and
+    Approximate Inference in Deep Generative Models", ICML 2014.
     """
 
-    def __init__(self, in_features=64, *, latent=2, hidden=128):
+    def __init__(self, in_features=64, *, latent=2, hidden=128, levels=17):
         super().__init__()
         self.in_features = _positive_int(in_features, "in_features")
         self.latent = _positive_int(latent, "latent")
         hidden = _positive_int(hidden, "hidden")
+        self.levels = _positive_int(levels, "levels")
+        if self.levels < 2:
+            raise ValueError(
+                f"levels must be at least 2 (2 for binary pixels, 17 for the digits' "
+                f"grey levels 0..16), got {levels!r}."
+            )
         self.encoder = nn.Sequential(nn.Linear(self.in_features, hidden), nn.ReLU())
         self.to_mu = nn.Linear(hidden, self.latent)
         self.to_logvar = nn.Linear(hidden, self.latent)
         self.decoder = nn.Sequential(
-            nn.Linear(self.latent, hidden), nn.ReLU(), nn.Linear(hidden, self.in_features)
+            nn.Linear(self.latent, hidden), nn.ReLU(),
+            nn.Linear(hidden, self.in_features * self.levels),
         )
 
     def encode(self, x):
-        """Mean and log-variance of :math:`q(z \\mid x)`, each ``(batch, latent)``."""
-        h = self.encoder(x)
+        """Mean and log-variance of :math:`q(z \\mid x)`, each ``(batch, latent)``.
+
+        ``x`` holds grey levels ``0 .. levels - 1``, shape ``(batch, in_features)``.
+        """
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ValueError(
+                f"x must have shape (batch, {self.in_features}), one grey level per "
+                f"pixel, got shape {tuple(x.shape)}."
+            )
+        scale = self.to_mu.weight.new_tensor(1.0 / (self.levels - 1))
+        h = self.encoder(x.to(scale.dtype) * scale)
         return self.to_mu(h), self.to_logvar(h)
 
     def decode(self, z):
-        """Bernoulli logits of the pixels, ``(batch, in_features)``."""
-        return self.decoder(z)
+        """Logits of every pixel's grey level, ``(batch, in_features, levels)``."""
+        return self.decoder(z).unflatten(-1, (self.in_features, self.levels))
+
+    def mean_image(self, logits):
+        r"""Expected grey level of each pixel, :math:`\sum_k k\,p_k`, divided by
+        ``levels - 1``: intensities in [0, 1], shape ``(batch, in_features)``."""
+        grid = torch.arange(self.levels, dtype=logits.dtype, device=logits.device)
+        return torch.softmax(logits, dim=-1) @ grid / (self.levels - 1)
 
     @staticmethod
     def reparameterize(mu, logvar, generator=None):
