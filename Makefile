@@ -35,9 +35,11 @@ build:
 # on two workers. --dist loadgroup keeps the tests that share the nbgrader
 # course fixture on one worker (tests/conftest.py), so it is built once while
 # the other worker runs the rest. Property tests are derandomized (hypothesis
-# profile "ci", tests/conftest.py); -m "not slow" skips the integration tests.
+# profile "ci", tests/conftest.py). The browser tests (make site) and the
+# fresh-venv install checks (make install-check) are steps of their own.
 unit: install
-	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site -n 2 --dist loadgroup
+	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site \
+	    --ignore=tests/install -n 2 --dist loadgroup
 
 # Re-execute every notebook and compare with its stored outputs. The stored
 # outputs are CPU results, so any GPU is hidden (CUDA_VISIBLE_DEVICES=).
@@ -62,9 +64,9 @@ notebooks: install
 site: install
 	$(PY) -m pytest tests/site -rs
 
-test: unit notebooks build site
+test: unit notebooks install-check build site
 	@echo ""
-	@echo "All checks passed: unit/property/doctests, nbval over book/, book build with -W, site checks."
+	@echo "All checks passed: unit/property/doctests, nbval over book/ (portability run), student install, book build with -W, site checks."
 
 # Speed against scipy / scikit-learn and estimator accuracy (issue 7), plus the
 # book build and the nbval run, timed. Writes benchmarks/results/latest.{json,md};
