@@ -30,12 +30,14 @@ build:
 	$(JB) build . -W -n --keep-going
 
 # Unit, property and doctests (incl. the check that every notebook is executed),
-# on two workers. --dist loadgroup keeps the tests that share the nbgrader
-# course fixture on one worker (tests/conftest.py), so it is built once while
-# the other worker runs the rest. Property tests are derandomized (hypothesis
-# profile "ci", tests/conftest.py); -m "not slow" skips the integration tests.
+# on two workers. --dist loadfile keeps each test file on one worker, so the
+# nbgrader course that tests/test_assignments.py's tests share is built once
+# while the other worker runs the other files. (--dist loadgroup would be
+# finer, but pytest-xdist 3.8 cannot group under pytest 9.) Property tests
+# are derandomized (hypothesis profile "ci", tests/conftest.py); -m "not slow"
+# skips the integration tests (nbgrader, pytest subprocesses).
 unit: install
-	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site -n 2 --dist loadgroup
+	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site -n 2 --dist loadfile
 
 # Re-execute every notebook and compare with its stored outputs. The stored
 # outputs are CPU results, so any GPU is hidden (CUDA_VISIBLE_DEVICES=).
