@@ -32,14 +32,16 @@ build:
 	$(JB) build . -W -n --keep-going
 
 # Unit, property and doctests (incl. the check that every notebook is executed),
-# on two workers. --dist loadgroup keeps the tests that share the nbgrader
-# course fixture on one worker (tests/conftest.py), so it is built once while
-# the other worker runs the rest. Property tests are derandomized (hypothesis
-# profile "ci", tests/conftest.py). The browser tests (make site) and the
-# fresh-venv install checks (make install-check) are steps of their own.
+# on two workers. --dist loadfile keeps each test file on one worker, so the
+# nbgrader course that tests/test_assignments.py's tests share is built once
+# while the other worker runs the other files. (--dist loadgroup would be
+# finer, but pytest-xdist 3.8 cannot group under pytest 9.) Property tests
+# are derandomized (hypothesis profile "ci", tests/conftest.py). The browser
+# tests (make site) and the fresh-venv install checks (make install-check)
+# are steps of their own.
 unit: install
 	$(PY) -m pytest tests infocourse --doctest-modules --ignore=tests/site \
-	    --ignore=tests/install -n 2 --dist loadgroup
+	    --ignore=tests/install -n 2 --dist loadfile
 
 # Re-execute every notebook and compare with its stored outputs. The stored
 # outputs are CPU results, so any GPU is hidden (CUDA_VISIBLE_DEVICES=).

@@ -7,10 +7,11 @@
   explicit test).
 * torch runs on one thread: the suite runs on pytest-xdist workers, and small
   training loops slow down badly when the threads of two workers compete.
-* The tests that share the nbgrader fixture ``graded`` (one release and
-  autograde of a whole course, the slowest setup of the suite) run on one
-  xdist worker (``make unit`` uses ``--dist loadgroup``), so the fixture is
-  built once and the other worker runs everything else meanwhile.
+* The tests that use the nbgrader fixture ``graded`` (one release and
+  autograde of a whole course, the slowest setup of the suite) are marked
+  ``slow``, with the tests that run pytest in a subprocess: ``-m "not slow"``
+  skips them. ``make unit`` keeps each file on one xdist worker
+  (``--dist loadfile``), so the fixture is built once.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ settings.load_profile("ci")
 torch.set_num_threads(1)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's loadgroup reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "graded" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("nbgrader"))
