@@ -107,6 +107,16 @@ def drop_mathjax_without_math(app, pagename, templatename, context, doctree) -> 
         ]
 
 
+def label_citation_lists(app, pagename, templatename, context, doctree) -> None:
+    """Make a bibliography an accessible list: docutils writes
+    ``<div role="list">`` around entries with role ``doc-biblioentry``, which
+    ARIA 1.2 dropped, so screen readers see a list without items (axe:
+    aria-required-children). The entries become list items."""
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def set_config(app, config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_ENTRY}"
     config.nb_ipywidgets_js = {}
@@ -126,5 +136,6 @@ def setup(app):
     app.connect("html-page-context", drop_thebe_assets)
     # after sphinx.ext.mathjax (priority 500) has added its scripts
     app.connect("html-page-context", drop_mathjax_without_math, priority=600)
+    app.connect("html-page-context", label_citation_lists)
     app.connect("build-finished", finish_site)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,3 +21,14 @@ document.addEventListener(
   },
   true,
 );
+
+/* The navigation's expand chevrons (a <summary> holding only an icon) get a
+ * name for screen readers: "Pages in API reference". */
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("nav li.has-children > details > summary").forEach((summary) => {
+    const link = summary.closest("li").querySelector(":scope > a");
+    if (!summary.textContent.trim() && !summary.hasAttribute("aria-label") && link) {
+      summary.setAttribute("aria-label", `Pages in ${link.textContent.trim()}`);
+    }
+  });
+});
