@@ -122,7 +122,13 @@ AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 AXE_FAILING = ("serious", "critical")
 
 
-def axe_violations(page) -> list[str]:
+@pytest.fixture(scope="session")
+def axe_violations():
+    """The function that runs axe-core on a page (see :func:`run_axe`)."""
+    return run_axe
+
+
+def run_axe(page) -> list[str]:
     """Run axe-core on the page as it is; its serious and critical violations."""
     if not page.evaluate("() => !!window.axe"):
         page.add_script_tag(path=str(AXE))  # injected, not requested from the site
