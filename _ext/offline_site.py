@@ -22,6 +22,8 @@ that pages and stylesheets load).
    scripts are dropped from the pages. myst-nb's ipywidgets loader (requirejs
    and the widget manager from other hosts) is switched off with
    ``nb_ipywidgets_js = {}``: the book has no widgets.
+4. **The bibliography is a list of list items** for screen readers (see
+   :func:`label_citation_lists`).
 """
 
 from __future__ import annotations
