@@ -233,11 +233,12 @@ def new_visit(browser, site_url):
     """Factory: a fresh page in its own context that records errors and blocks other hosts."""
     visits = []
 
-    def make(color_scheme: str = "light", viewport=(1280, 800)) -> Visit:
+    def make(color_scheme: str = "light", viewport=(1280, 800), **options) -> Visit:
         context = browser.new_context(
             color_scheme=color_scheme,
             viewport={"width": viewport[0], "height": viewport[1]},
             service_workers="block",
+            **options,  # e.g. has_touch=True, is_mobile=True for a phone
         )
         visit = Visit(context, site_url)
         visits.append(visit)

@@ -219,7 +219,7 @@ def test_accessibility_in_every_mode(new_visit, axe_violations, scheme, viewport
 def test_phone_navigation_buttons_open_the_sidebars(new_visit):
     """At 390 px the menu button opens the book's navigation, and the contents
     button the page's table of contents."""
-    visit = new_visit(viewport=PHONE)
+    visit = new_visit(viewport=PHONE, has_touch=True, is_mobile=True)
     visit.goto(_a_chapter())
     visit.settle()
     page = visit.page
@@ -229,7 +229,8 @@ def test_phone_navigation_buttons_open_the_sidebars(new_visit):
     page.wait_for_function("e => e.getBoundingClientRect().left >= 0 && "
                            "getComputedStyle(e).visibility === 'visible'",
                            arg=primary.element_handle(), timeout=5_000)
-    assert primary.locator("a[href$='01_entropy.html']").first.is_visible()
+    assert primary.locator("a[href$='02_joint_conditional_entropy.html']").first.is_visible(), (
+        "the navigation did not open")
     page.keyboard.press("Escape")
     page.goto(page.url)  # a fresh page: one sidebar at a time
     page.locator(".secondary-toggle:visible").first.tap()
@@ -245,7 +246,7 @@ def _in_view(locator) -> bool:
     return bool(box) and box["x"] >= 0 and box["x"] + box["width"] > 0
 
 
-_UNTYPESET = """(el) => {
+_UNTYPESET = r"""(el) => {
   const clone = el.cloneNode(true);
   clone.querySelectorAll('mjx-container, pre, code, script, style, .toggle-button')
        .forEach(e => e.remove());
