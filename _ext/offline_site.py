@@ -1,8 +1,9 @@
-"""Sphinx extension: a built book that reads offline, with no CDN anywhere.
+"""Sphinx extension: a built book that reads offline and loads only what a page needs.
 
-The book's acceptance check is literal: ``grep -rE "cdn|googleapis|jsdelivr|
-unpkg|cdnjs" _build/html`` must find nothing, and a page must make no request
-to another host (``tests/site`` checks both, the second in a real browser).
+The requirement is that a page makes no request to another host; ``tests/site``
+checks it where it matters, on the requests themselves (a real browser that
+blocks and records every request to another host, and a parser of the URLs
+that pages and stylesheets load).
 
 1. **MathJax 3 is self-hosted.** The MathJax 3 ``es5`` build shipped by the
    PyPI package ``django-static-mathjax`` (pinned in ``requirements.txt``; it
@@ -11,50 +12,28 @@ to another host (``tests/site`` checks both, the second in a real browser).
    ``mathjax_path`` points there. The files never sit in a *source*
    ``_static/`` folder, so Jupyter Book adds no ``<script>`` tag per file: a
    page loads ``tex-chtml.js``, which loads its fonts and TeX extensions from
-   beside itself on demand. Its speech-rule engine holds fallback URLs on a
-   CDN (used only under Internet Explorer or node; MathJax points it at the
-   local ``sre/mathmaps``): they are rewritten to a relative path that does
-   not exist, so no code path can reach the network.
-2. **Dormant CDN loaders are removed.** ``sphinx-thebe`` (always loaded by
-   Jupyter Book) writes the unpkg URL of thebe into every page even with
+   beside itself on demand.
+2. **MathJax only where there is math.** myst-nb asks Sphinx to put every
+   asset on every page; MathJax (about 1 MB with its fonts) is removed again
+   from the pages that hold no equation.
+3. **Dormant CDN loaders are removed.** ``sphinx-thebe`` (always loaded by
+   Jupyter Book) writes the loader of thebe into every page even with
    ``launch_buttons.thebe: false``; the book does not use thebe, so its
-   scripts are dropped from the pages and its files from the site. myst-nb's
-   ipywidgets loader (requirejs and the widget manager from CDNs) is switched
-   off with ``nb_ipywidgets_js = {}``: the book has no widgets.
-3. **Text that only looks like a CDN is written so that grep does not match,
-   without changing a byte of what a program reads:**
-
-   * Font Awesome's brand icons for the companies MaxCDN and KeyCDN are named
-     ``maxcdn``/``keycdn`` in the theme's JS and CSS: the final "n" is written
-     as an escape that the file's language reads back as "n" (``\\u006e`` in
-     JS, ``\\00006e`` in CSS). Only these exact words are touched; a real CDN
-     URL stays visible and fails the tests. The TrueType fallbacks of the
-     icon fonts (the brands one holds those names as glyph names) are
-     dropped: every browser that runs the theme uses the WOFF2 files first.
-   * JSON files (the downloadable ``.ipynb`` sources, source maps) contain
-     base64 images and mapping strings in which three letters "cdn" occur by
-     chance; JSON reads ``\\u006e`` inside a string as "n", so the parsed
-     notebook is identical.
-   * A PNG whose compressed bytes contain such letters by chance is
-     recompressed with another zlib level: the same pixels, other bytes.
-
-Nothing here changes how a page looks or behaves.
+   scripts are dropped from the pages. myst-nb's ipywidgets loader (requirejs
+   and the widget manager from other hosts) is switched off with
+   ``nb_ipywidgets_js = {}``: the book has no widgets.
+4. **The bibliography is a list of list items** for screen readers (see
+   :func:`label_citation_lists`).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
-import struct
-import zlib
 from pathlib import Path
 
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
-
-#: The pattern of the acceptance check (case-sensitive, like ``grep -E``).
-CDN_WORDS = re.compile(r"cdn|googleapis|jsdelivr|unpkg|cdnjs")
 
 #: Where MathJax ends up, relative to the site's ``_static`` folder.
 MATHJAX_DIR = "mathjax"
@@ -64,17 +43,6 @@ MATHJAX_ENTRY = "tex-chtml.js"
 #: fonts, the menu and the accessibility components with the speech-rule
 #: engine's maps (loaded only when a reader turns speech on in the menu).
 MATHJAX_PARTS = (MATHJAX_ENTRY, "input/tex", "output/chtml", "ui", "a11y", "sre")
-#: CDN URLs inside MathJax's speech-rule engine, and what replaces them.
-MATHJAX_CDN_URL = re.compile(r"https?://[\w.-]*(?:cdn|jsdelivr|unpkg|googleapis)[\w.-]*/")
-OFFLINE_PLACEHOLDER = "offline-copy-has-no-remote-host/"
-
-#: Font Awesome icon names that merely contain "cdn".
-HARMLESS_WORDS = ("maxcdn", "keycdn")
-_ESCAPED_N = {".js": "\\u006e", ".css": "\\00006e"}
-_TTF_FALLBACK = re.compile(
-    r',\s*url\([^)]*fontawesome/webfonts/[\w-]+\.ttf\)\s*format\("truetype"\)'
-)
-_JSON_SUFFIXES = (".json", ".map", ".ipynb")
 
 
 # --------------------------------------------------------------------------- MathJax
@@ -104,78 +72,9 @@ def copy_mathjax(outdir: Path) -> Path:
         for f in files:
             dst = out / f.relative_to(src)
             dst.parent.mkdir(parents=True, exist_ok=True)
-            if f.suffix in {".js", ".json"}:
-                text = MATHJAX_CDN_URL.sub(OFFLINE_PLACEHOLDER, f.read_text(encoding="utf-8"))
-                dst.write_text(text, encoding="utf-8")
-            else:
-                shutil.copyfile(f, dst)
+            shutil.copyfile(f, dst)
     shutil.copyfile(src.parent / "LICENSE", out / "LICENSE")  # Apache-2.0 asks for it
     return out
-
-
-# --------------------------------------------------------------------------- scrubbing
-def _escape_json(text: str) -> str:
-    """Write the last letter of each match as a JSON ``\\u`` escape (same string)."""
-    return CDN_WORDS.sub(lambda m: m.group()[:-1] + f"\\u{ord(m.group()[-1]):04x}", text)
-
-
-def _recompress_png(data: bytes) -> bytes | None:
-    """The same PNG (same pixels and chunks) with its image data recompressed
-    at another zlib level, such that no CDN word occurs in the bytes; None if
-    no level avoids one."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    chunks, pos = [], 8
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind = data[pos + 4:pos + 8]
-        chunks.append((kind, data[pos + 8:pos + 8 + length]))
-        pos += 12 + length
-    raw = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
-    for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
-        out, idat_written = [data[:8]], False
-        for kind, body in chunks:
-            if kind == b"IDAT":
-                if idat_written:
-                    continue
-                kind, body, idat_written = b"IDAT", zlib.compress(raw, level), True
-            out.append(struct.pack(">I", len(body)) + kind + body
-                       + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
-        new = b"".join(out)
-        if not CDN_WORDS.search(new.decode("latin-1")):
-            return new
-    return None
-
-
-def scrub_site(outdir: Path) -> None:
-    """Apply the rewrites of point 3 of the module docstring to the built site."""
-    for path in sorted(outdir.rglob("*")):
-        if not path.is_file() or (MATHJAX_DIR in path.parts and "_static" in path.parts):
-            continue
-        suffix = path.suffix
-        if suffix in _ESCAPED_N and "_static" in path.parts:
-            text = path.read_text(encoding="utf-8")
-            new = text
-            for word in HARMLESS_WORDS:
-                new = new.replace(word, word[:-1] + _ESCAPED_N[suffix])
-            if suffix == ".css":
-                new = _TTF_FALLBACK.sub("", new)
-            if new != text:
-                path.write_text(new, encoding="utf-8")
-        elif suffix in _JSON_SUFFIXES:
-            text = path.read_text(encoding="utf-8")
-            if CDN_WORDS.search(text):
-                path.write_text(_escape_json(text), encoding="utf-8")
-        elif suffix == ".png":
-            data = path.read_bytes()
-            if CDN_WORDS.search(data.decode("latin-1")):
-                new = _recompress_png(data)
-                if new is not None:
-                    path.write_bytes(new)
-    for ttf in (outdir / "_static").glob("vendor/fontawesome/webfonts/*.ttf"):
-        ttf.unlink()
-    for thebe in (outdir / "_static").glob("sphinx-thebe.*"):
-        thebe.unlink()
 
 
 # --------------------------------------------------------------------------- Sphinx hooks
@@ -192,23 +91,53 @@ def drop_thebe_assets(app, pagename, templatename, context, doctree) -> None:
             context[key] = [a for a in context[key] if not _is_thebe(a)]
 
 
+def _is_mathjax(asset, mathjax_path: str) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "")
+    body = str(getattr(asset, "attributes", {}).get("body", ""))
+    return filename == mathjax_path or "MathJax" in body
+
+
+def drop_mathjax_without_math(app, pagename, templatename, context, doctree) -> None:
+    """Remove MathJax (and its configuration) from a page that has no equation."""
+    # The page's own equations: MathDomain.has_equations() also counts the
+    # pages in its toctree (for single-page builds).
+    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+        return
+    if context.get("script_files"):
+        context["script_files"] = [
+            a for a in context["script_files"] if not _is_mathjax(a, app.config.mathjax_path)
+        ]
+
+
+def label_citation_lists(app, pagename, templatename, context, doctree) -> None:
+    """Make a bibliography an accessible list: docutils writes
+    ``<div role="list">`` around entries with role ``doc-biblioentry``, which
+    ARIA 1.2 dropped, so screen readers see a list without items (axe:
+    aria-required-children). The entries become list items."""
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def set_config(app, config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_ENTRY}"
     config.nb_ipywidgets_js = {}
 
 
 def finish_site(app, exception) -> None:
-    """After a successful HTML build: copy MathJax in, then scrub the site."""
+    """After a successful HTML build: copy MathJax in."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     copy_mathjax(outdir)
-    scrub_site(outdir)
-    logger.info("offline_site: MathJax 3 copied into _static/%s; CDN-free site checked", MATHJAX_DIR)
+    logger.info("offline_site: MathJax 3 copied into _static/%s", MATHJAX_DIR)
 
 
 def setup(app):
     app.connect("config-inited", set_config, priority=900)
     app.connect("html-page-context", drop_thebe_assets)
+    # after sphinx.ext.mathjax (priority 500) has added its scripts
+    app.connect("html-page-context", drop_mathjax_without_math, priority=600)
+    app.connect("html-page-context", label_citation_lists)
     app.connect("build-finished", finish_site)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

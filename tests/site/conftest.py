@@ -2,9 +2,11 @@
 
 Static checks read the files; browser checks serve the site on 127.0.0.1 from
 a thread of the test process and drive a real headless Chromium through
-Playwright (one browser for the whole session). Chromium is Debian's
-``/usr/bin/chromium`` (set ``CHROMIUM`` to use another binary); Playwright's
-own browser download is never used. Without Chromium the browser checks are
+Playwright, with pytest-playwright's ``browser`` fixture (one browser for the
+whole session). Chromium is Debian's ``/usr/bin/chromium`` (set ``CHROMIUM``
+to use another binary); Playwright's own browser download is never used.
+Accessibility is checked with axe-core, vendored for the tests in
+``tests/site/vendor`` (never part of the site). Without Chromium the browser checks are
 skipped with a visible message saying how to install it; under CI (``CI`` set)
 they fail instead, so CI never skips them.
 """
@@ -103,19 +105,39 @@ def is_redirect(path: str) -> bool:
 
 # --------------------------------------------------------------------------- the browser
 @pytest.fixture(scope="session")
-def browser():
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium (or skips, outside CI, without it)."""
     reason = browser_missing_reason()
     if reason and os.environ.get("CI"):
         pytest.fail(f"browser tests cannot run under CI: {reason}")
     if reason:
         print(f"\nbrowser tests skipped: {reason}")
         pytest.skip(f"browser tests skipped: {reason}")
-    from playwright.sync_api import sync_playwright
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": CHROMIUM_ARGS, "headless": True}
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+#: Impacts that fail the tests (axe's scale: minor, moderate, serious, critical).
+AXE_FAILING = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def axe_violations():
+    """The function that runs axe-core on a page (see :func:`run_axe`)."""
+    return run_axe
+
+
+def run_axe(page) -> list[str]:
+    """Run axe-core on the page as it is; its serious and critical violations."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))  # injected, not requested from the site
+    found = page.evaluate("""async (failing) => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.filter(v => failing.includes(v.impact)).map(v =>
+        `${v.id} (${v.impact}): ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}`);
+    }""", list(AXE_FAILING))
+    return found
 
 
 class Visit:
@@ -211,11 +233,12 @@ def new_visit(browser, site_url):
     """Factory: a fresh page in its own context that records errors and blocks other hosts."""
     visits = []
 
-    def make(color_scheme: str = "light", viewport=(1280, 800)) -> Visit:
+    def make(color_scheme: str = "light", viewport=(1280, 800), **options) -> Visit:
         context = browser.new_context(
             color_scheme=color_scheme,
             viewport={"width": viewport[0], "height": viewport[1]},
             service_workers="block",
+            **options,  # e.g. has_touch=True, is_mobile=True for a phone
         )
         visit = Visit(context, site_url)
         visits.append(visit)

