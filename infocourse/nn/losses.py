@@ -275,8 +275,9 @@ def categorical_nll(logits, targets, *, reduction="batchmean"):
 
     summed over the :math:`d` features of each example, with :math:`a_i \in
     \mathbb R^L` the logits of feature :math:`i`: one categorical distribution
-    over :math:`L` levels per feature, independent given the logits. Unlike a Bernoulli cross-entropy applied to grey levels, this is a
-    normalised likelihood: :math:`\sum_{x \in \{0..L-1\}^d} e^{-\ell(x)} = 1`,
+    over :math:`L` levels per feature, independent given the logits. Unlike a
+    Bernoulli cross-entropy applied to grey levels, this is a normalised
+    likelihood: :math:`\sum_{x \in \{0..L-1\}^d} e^{-\ell(x)} = 1`,
     so an ELBO built on it bounds a log-probability (in nats per example). It
     is ``F.cross_entropy`` over the last axis, summed over features; with
     :math:`L = 2` it is the Bernoulli likelihood of binary data.
