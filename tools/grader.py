@@ -363,7 +363,7 @@ def context():
             forkserver.ensure_running()
         finally:
             if saved is None:
-                del os.environ["PYTHONPATH"]
+                os.environ.pop("PYTHONPATH", None)
             else:
                 os.environ["PYTHONPATH"] = saved
         _CONTEXT = ctx
