@@ -47,7 +47,8 @@ _MATH_REPORT = """() => {
 
 _IMAGES = """() => Array.from(document.images).map(
     i => ({src: i.currentSrc || i.src, width: i.naturalWidth,
-           alt: i.getAttribute('alt'), article: !!i.closest('article')}))"""
+           alt: i.getAttribute('alt'),
+           article: !!i.closest('article') && !i.classList.contains('toggler')}))"""
 
 PHONE = (390, 844)
 _SIDEWAYS = """() => ({width: document.documentElement.scrollWidth,
