@@ -9,6 +9,7 @@ All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 
 from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
+from .divergences import total_variation
 from .tables import marginals, normalize
 from .uncertainty import (
     binary_entropy,
@@ -29,6 +30,7 @@ __all__ = [
     "cross_entropy",
     "kl_divergence",
     "js_divergence",
+    "total_variation",
     "mutual_information",
     "pointwise_mutual_information",
     "normalize",

@@ -135,3 +135,62 @@ def js_divergence(p, q, *, base=2, axis=-1):
     m = 0.5 * (p + q)
     js = 0.5 * ops.sum(ops.rel_entr(p, m) + ops.rel_entr(q, m), axis=ax)
     return ops.finish(nats_to(js, base))
+
+
+# --- total variation distance (added for chapter 3's Pinsker section, issue 17) ---
+
+
+def total_variation(p, q, *, axis=-1):
+    r"""Total variation distance between two distributions on the same outcomes.
+
+    .. math::
+        \delta(p, q) = \tfrac12 \sum_x \lvert p(x) - q(x) \rvert
+        = \max_{A} \lvert p(A) - q(A) \rvert
+
+    The largest difference between the probabilities that ``p`` and ``q``
+    give to any one event :math:`A` (the maximum is attained at
+    :math:`A = \{x : p(x) > q(x)\}`). It is a metric, it has no unit (it is a
+    difference of probabilities, not a number of bits), and it lies in
+    :math:`[0, 1]`, with 1 exactly for disjoint supports. Pinsker's
+    inequality bounds it by the KL divergence in nats:
+    :math:`\delta(p, q) \le \sqrt{D_{KL}(p \,\|\, q) / 2}`.
+
+    Parameters
+    ----------
+    p, q : array_like or torch.Tensor
+        Distributions of the same shape, each summing to 1 along ``axis``.
+        Other axes are batch axes.
+    axis : int, default -1
+        The axis that indexes outcomes.
+
+    Returns
+    -------
+    numpy scalar/array or torch.Tensor
+        With ``axis`` reduced; in ``[0, 1]``.
+
+    See Also
+    --------
+    kl_divergence : the divergence that Pinsker's inequality compares it with.
+    js_divergence : another symmetric, bounded comparison.
+
+    Examples
+    --------
+    >>> import math
+    >>> from infocourse import kl_divergence, total_variation
+    >>> p, q = [0.5, 0.5], [0.9, 0.1]
+    >>> print(total_variation(p, q).round(4))
+    0.4
+    >>> bound = math.sqrt(kl_divergence(p, q, base=math.e) / 2)  # Pinsker
+    >>> print(round(bound, 4))
+    0.5054
+    >>> print(total_variation([1.0, 0.0], [0.0, 1.0]))   # disjoint supports
+    1.0
+
+    References
+    ----------
+    Cover and Thomas (2006), section 11.6 (the L1 distance, twice this one,
+    and Lemma 11.6.1, Pinsker's inequality).
+    """
+    p, q, ax = v.distribution_pair(p, q, axis=axis)
+    ops = ops_for(p)
+    return ops.finish(0.5 * ops.sum(abs(p - q), axis=ax))
