@@ -144,7 +144,7 @@ def total_variation(p, q, *, axis=-1):
     r"""Total variation distance between two distributions on the same outcomes.
 
     .. math::
-        \delta(p, q) = \tfrac12 \sum_x \lvert p(x) - q(x) \rvert
+        \operatorname{TV}(p, q) = \tfrac12 \sum_x \lvert p(x) - q(x) \rvert
         = \max_{A} \lvert p(A) - q(A) \rvert
 
     The largest difference between the probabilities that ``p`` and ``q``
@@ -153,7 +153,7 @@ def total_variation(p, q, *, axis=-1):
     difference of probabilities, not a number of bits), and it lies in
     :math:`[0, 1]`, with 1 exactly for disjoint supports. Pinsker's
     inequality bounds it by the KL divergence in nats:
-    :math:`\delta(p, q) \le \sqrt{D_{KL}(p \,\|\, q) / 2}`.
+    :math:`\operatorname{TV}(p, q) \le \sqrt{D_{KL}(p \,\|\, q) / 2}`.
 
     Parameters
     ----------
