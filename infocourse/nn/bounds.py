@@ -179,7 +179,7 @@ def barber_agakov_loss(log_likelihood, entropy, *, reduction="mean"):
 
     References
     ----------
-    .. [1] Barber and Agakov (2003); Poole et al. (2019), section 2.1.
+    Barber and Agakov (2003); Poole et al. (2019), section 2.1.
     """
     v.check_tensor(log_likelihood, "log_likelihood", ndim=1)
     v.check_finite(log_likelihood.detach(), "log_likelihood")
@@ -224,7 +224,7 @@ def barber_agakov_bound(log_likelihood, entropy, *, base=2):
 
     References
     ----------
-    .. [1] Barber and Agakov (2003).
+    Barber and Agakov (2003).
     """
     base = v.check_base(base)
     return nats_to(-barber_agakov_loss(log_likelihood, entropy), base)
@@ -282,10 +282,10 @@ def donsker_varadhan_loss(scores, *, reduction="mean"):
 
     References
     ----------
-    .. [1] M. D. Donsker and S. R. S. Varadhan, "Asymptotic evaluation of
-       certain Markov process expectations for large time IV", Comm. Pure
-       Appl. Math. 36 (1983); Belghazi et al. (2018); Poole et al. (2019),
-       section 2.2.
+    M. D. Donsker and S. R. S. Varadhan, "Asymptotic evaluation of
+    certain Markov process expectations for large time IV", Comm. Pure
+    Appl. Math. 36 (1983); Belghazi et al. (2018); Poole et al. (2019),
+    section 2.2.
     """
     _check_scores(scores)
     reduction = _check_reduction(reduction)
@@ -320,7 +320,7 @@ def donsker_varadhan_bound(scores, *, base=2):
 
     References
     ----------
-    .. [1] Belghazi et al. (2018), eq. (10).
+    Belghazi et al. (2018), eq. (10).
     """
     base = v.check_base(base)
     return nats_to(-donsker_varadhan_loss(scores), base)
@@ -380,7 +380,7 @@ class MINELoss(nn.Module):
 
     References
     ----------
-    .. [1] Belghazi et al. (2018), section 3.2 and algorithm 1.
+    Belghazi et al. (2018), section 3.2 and algorithm 1.
     """
 
     def __init__(self, *, momentum=0.01, reduction="mean"):
@@ -463,8 +463,8 @@ def nwj_loss(scores, *, reduction="mean"):
 
     References
     ----------
-    .. [1] Nguyen, Wainwright and Jordan (2010); Poole et al. (2019),
-       section 2.2, eq. (6).
+    Nguyen, Wainwright and Jordan (2010); Poole et al. (2019),
+    section 2.2, eq. (6).
     """
     _check_scores(scores)
     reduction = _check_reduction(reduction)
@@ -503,7 +503,7 @@ def nwj_bound(scores, *, base=2):
 
     References
     ----------
-    .. [1] Nguyen, Wainwright and Jordan (2010).
+    Nguyen, Wainwright and Jordan (2010).
     """
     base = v.check_base(base)
     return nats_to(-nwj_loss(scores), base)
@@ -584,8 +584,8 @@ def interpolated_loss(scores, log_baseline, alpha, *, reduction="mean"):
 
     References
     ----------
-    .. [1] Poole et al. (2019), section 2.5, eq. (11), and their code
-       (github.com/google-research/google-research, vbmi).
+    Poole et al. (2019), section 2.5, eq. (11), and their code
+    (github.com/google-research/google-research, vbmi).
     """
     v.check_tensor(scores, "scores", square=True)
     if scores.shape[0] < 3:
@@ -658,7 +658,7 @@ def interpolated_bound(scores, log_baseline, alpha, *, base=2):
 
     References
     ----------
-    .. [1] Poole et al. (2019), section 2.5.
+    Poole et al. (2019), section 2.5.
     """
     base = v.check_base(base)
     return nats_to(-interpolated_loss(scores, log_baseline, alpha), base)
@@ -706,9 +706,9 @@ class QuadraticCritic(nn.Module):
 
     References
     ----------
-    .. [1] Poole et al. (2019), section 5, for the benchmark; the separable
-       and concatenated MLP critics of :mod:`infocourse.nn.contrastive` are
-       the general-purpose alternatives.
+    Poole et al. (2019), section 5, for the benchmark; the separable
+    and concatenated MLP critics of :mod:`infocourse.nn.contrastive` are
+    the general-purpose alternatives.
     """
 
     def __init__(self, dim_x, dim_y):
