@@ -699,7 +699,7 @@ class QuadraticCritic(nn.Module):
     >>> import torch
     >>> from infocourse.nn import QuadraticCritic
     >>> critic = QuadraticCritic(3, 2)
-    >>> tuple(critic.weight.shape), float(critic(torch.randn(4, 3), torch.randn(4, 2)).abs().max())
+    >>> tuple(critic.weight.shape), float(critic(torch.randn(4, 3), torch.randn(4, 2)).detach().abs().max())
     ((3, 2), 0.0)
     >>> sum(p.numel() for p in critic.parameters())     # 3*2 + 2*3 + 2*2 + 1
     17
