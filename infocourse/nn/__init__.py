@@ -16,6 +16,10 @@ ImportError that says so.
   :class:`InfoNCELoss`, :func:`info_nce_bound`, :func:`info_nce_ceiling`,
   :class:`SeparableCritic`, :class:`ConcatCritic`, :class:`GaussianOptimalCritic`,
   :func:`correlated_gaussians`.
+* :mod:`infocourse.nn.bounds`: :func:`barber_agakov_loss`,
+  :func:`donsker_varadhan_loss`, :class:`MINELoss`, :func:`nwj_loss`,
+  :func:`interpolated_loss` and their ``*_bound`` forms (variational lower
+  bounds on mutual information), :class:`QuadraticCritic`.
 * :mod:`infocourse.nn.information_plane`: :func:`binned_layer_information`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`, :func:`count_parameters`.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
@@ -38,6 +42,18 @@ except ModuleNotFoundError as exc:  # tested in a venv without them: tests/insta
         '"infocourse[notebooks]" for everything the book\'s notebooks use).'
     ) from exc
 
+from .bounds import (
+    MINELoss,
+    QuadraticCritic,
+    barber_agakov_bound,
+    barber_agakov_loss,
+    donsker_varadhan_bound,
+    donsker_varadhan_loss,
+    interpolated_bound,
+    interpolated_loss,
+    nwj_bound,
+    nwj_loss,
+)
 from .calibration import ReliabilityBins, expected_calibration_error, reliability_bins
 from .losses import (
     categorical_nll,
@@ -112,4 +128,14 @@ __all__ = [
     "fit",
     "predict_logits",
     "seed_everything",
+    "barber_agakov_loss",
+    "barber_agakov_bound",
+    "donsker_varadhan_loss",
+    "donsker_varadhan_bound",
+    "MINELoss",
+    "nwj_loss",
+    "nwj_bound",
+    "interpolated_loss",
+    "interpolated_bound",
+    "QuadraticCritic",
 ]
