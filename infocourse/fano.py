@@ -104,8 +104,7 @@ def fano_bound(error, n_classes, *, base=2):
 
     References
     ----------
-    .. [1] Cover and Thomas (2006), *Elements of Information Theory*,
-       theorem 2.10.1.
+    Cover and Thomas (2006), *Elements of Information Theory*, theorem 2.10.1.
     """
     n_classes = v.check_int(n_classes, "n_classes", minimum=2)
     base = v.check_base(base)
@@ -188,9 +187,8 @@ def fano_error_lower_bound(conditional_entropy, n_classes, *, base=2):
 
     References
     ----------
-    .. [1] Cover and Thomas (2006), *Elements of Information Theory*,
-       theorem 2.10.1.
-    .. [2] R. M. Fano (1961), *Transmission of Information*, MIT Press.
+    Cover and Thomas (2006), *Elements of Information Theory*, theorem 2.10.1;
+    R. M. Fano (1961), *Transmission of Information*, MIT Press.
     """
     n_classes = v.check_int(n_classes, "n_classes", minimum=2)
     base = v.check_base(base)
