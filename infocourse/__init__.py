@@ -10,7 +10,6 @@ All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
 from .divergences import total_variation
-
 from .fano import fano_bound, fano_error_lower_bound
 from .tables import marginals, normalize
 from .uncertainty import (
