@@ -7,7 +7,8 @@
   ``"kl"`` (Kozachenko-Leonenko);
 * :func:`kl_divergence` - the kNN estimator of Wang, Kulkarni & Verdú (2009);
 * :func:`permutation_test` - is an MI estimate distinguishable from 0?
-* :func:`discretize` - continuous values to bin labels for the discrete ones.
+* :func:`discretize` - continuous values to bin labels for the discrete ones;
+* :mod:`~infocourse.estimate.tasks` - samplers with a known true MI.
 
 Every estimate is returned in units of ``base`` (bits by default) and is
 never clipped. The plug-in estimates use the core measures of
@@ -18,6 +19,7 @@ memory: counts use ``np.bincount`` on integer codes, neighbours a KD-tree.
 from ._api import ENTROPY_METHODS, MI_METHODS, entropy, kl_divergence, mutual_information
 from .histogram import discretize
 from .permutation import PermutationTestResult, permutation_test
+from . import tasks
 
 __all__ = [
     "mutual_information",
@@ -28,4 +30,5 @@ __all__ = [
     "PermutationTestResult",
     "MI_METHODS",
     "ENTROPY_METHODS",
+    "tasks",
 ]
