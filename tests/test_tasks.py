@@ -1,6 +1,7 @@
 """The ground-truth lab (infocourse.estimate.tasks): truths against closed forms and
 numerical integration, shapes, validation."""
 
+import itertools
 import math
 
 import numpy as np
@@ -86,7 +87,7 @@ def test_student_t_correction_by_numerical_integration():
 
 def test_student_t_correction_vanishes_in_the_gaussian_limit_and_is_positive():
     values = [tasks.student_t_correction(df, 2, 3) for df in (0.5, 1, 3, 30, 300)]
-    assert all(a > b > 0 for a, b in zip(values, values[1:]))
+    assert all(a > b > 0 for a, b in itertools.pairwise(values))
     assert tasks.student_t_correction(1e4, 2, 3) < 1e-6
 
 

@@ -5,6 +5,8 @@
   optionally after the rank (copula) transform, ``transform="rank"``;
 * :func:`entropy` - ``"plugin"``, ``"miller-madow"``, ``"histogram"``,
   ``"kl"`` (Kozachenko-Leonenko);
+* :func:`mutual_information_ci`, :func:`entropy_ci` - estimates with
+  jackknife confidence intervals;
 * :func:`kl_divergence` - the kNN estimator of Wang, Kulkarni & Verdú (2009);
 * :func:`permutation_test` - is an MI estimate distinguishable from 0?
 * :func:`discretize` - continuous values to bin labels for the discrete ones;
@@ -20,6 +22,7 @@ from ._api import ENTROPY_METHODS, MI_METHODS, entropy, kl_divergence, mutual_in
 from .histogram import discretize
 from .permutation import PermutationTestResult, permutation_test
 from . import tasks
+from .intervals import EstimateInterval, entropy_ci, mutual_information_ci
 
 __all__ = [
     "mutual_information",
@@ -31,4 +34,7 @@ __all__ = [
     "MI_METHODS",
     "ENTROPY_METHODS",
     "tasks",
+    "mutual_information_ci",
+    "entropy_ci",
+    "EstimateInterval",
 ]
