@@ -3,6 +3,8 @@
 * :func:`mutual_information` - ``"plugin"``, ``"miller-madow"`` (discrete
   labels), ``"histogram"``, ``"ksg"`` (continuous samples), the last two
   optionally after the rank (copula) transform, ``transform="rank"``;
+* :func:`conditional_mutual_information` - ``"plugin"``, ``"miller-madow"``
+  (labels), ``"ksg"`` (Frenzel-Pompe, continuous samples);
 * :func:`entropy` - ``"plugin"``, ``"miller-madow"``, ``"histogram"``,
   ``"kl"`` (Kozachenko-Leonenko);
 * :func:`mutual_information_ci`, :func:`entropy_ci` - estimates with
@@ -22,6 +24,7 @@ from ._api import ENTROPY_METHODS, MI_METHODS, entropy, kl_divergence, mutual_in
 from .histogram import discretize
 from .permutation import PermutationTestResult, permutation_test
 from . import tasks
+from .conditional import CMI_METHODS, conditional_mutual_information
 from .intervals import EstimateInterval, entropy_ci, mutual_information_ci
 
 __all__ = [
@@ -37,4 +40,6 @@ __all__ = [
     "mutual_information_ci",
     "entropy_ci",
     "EstimateInterval",
+    "conditional_mutual_information",
+    "CMI_METHODS",
 ]
