@@ -153,10 +153,10 @@ def conditional_mutual_information(x, y, z, *, method, base=2, k=None, jitter=No
 
     References
     ----------
-    .. [1] S. Frenzel and B. Pompe, "Partial mutual information for coupling
-       analysis of multivariate time series", Phys. Rev. Lett. 99, 204101
-       (2007).
-    .. [2] G. A. Miller, "Note on the bias of information estimates" (1955).
+    * S. Frenzel and B. Pompe, "Partial mutual information for coupling
+      analysis of multivariate time series", Phys. Rev. Lett. 99, 204101
+      (2007).
+    * G. A. Miller, "Note on the bias of information estimates" (1955).
     """
     base = v.check_base(base)
     v.check_choice(method, "method", CMI_METHODS)

@@ -186,10 +186,10 @@ def mutual_information_ci(x, y, *, method, level=0.95, n_resamples=None, seed=No
 
     References
     ----------
-    .. [1] B. Efron and R. J. Tibshirani, *An Introduction to the Bootstrap*,
-       Chapman & Hall (1993), ch. 11 (the jackknife).
-    .. [2] D. N. Politis, J. P. Romano and M. Wolf, *Subsampling*, Springer
-       (1999).
+    * B. Efron and R. J. Tibshirani, *An Introduction to the Bootstrap*,
+      Chapman & Hall (1993), ch. 11 (the jackknife).
+    * D. N. Politis, J. P. Romano and M. Wolf, *Subsampling*, Springer
+      (1999).
     """
     xs, ys = _rows(x, "x"), _rows(y, "y")
     c.same_length(xs.shape[0], ys.shape[0])

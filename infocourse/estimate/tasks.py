@@ -22,12 +22,12 @@ which is what the tasks are for.
 
 References
 ----------
-.. [1] P. Czyż, F. Grabowski, J. E. Vogt, N. Beerenwinkel and A. Marx,
-   "Beyond normal: on the evaluation of mutual information estimators",
-   NeurIPS 2023.
-.. [2] R. B. Arellano-Valle, J. E. Contreras-Reyes and M. G. Genton,
-   "Shannon entropy and mutual information for multivariate skew-elliptical
-   distributions", Scandinavian Journal of Statistics 40 (2013), 42-62.
+* P. Czyż, F. Grabowski, J. E. Vogt, N. Beerenwinkel and A. Marx,
+  "Beyond normal: on the evaluation of mutual information estimators",
+  NeurIPS 2023.
+* R. B. Arellano-Valle, J. E. Contreras-Reyes and M. G. Genton,
+  "Shannon entropy and mutual information for multivariate skew-elliptical
+  distributions", Scandinavian Journal of Statistics 40 (2013), 42-62.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def student_t_correction(df, dim_x, dim_y, *, base=2):
         F(d) = \log\Gamma\big(\tfrac{\nu + d}{2}\big)
               - \tfrac{\nu + d}{2}\, \psi\big(\tfrac{\nu + d}{2}\big),
 
-    from the entropy of the multivariate t [2]_ and the fact that its
+    from the entropy of the multivariate t (Arellano-Valle et al. 2013) and the fact that its
     marginals are t with the same :math:`\nu`. :math:`c > 0` and
     :math:`c \to 0` as :math:`\nu \to \infty` (the Gaussian limit).
 
