@@ -65,8 +65,10 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         (2014), the one of ``sklearn.feature_selection.mutual_info_classif``
         (see :mod:`infocourse.estimate.mixed`), with ``k`` neighbours
         (default 3). Unlike scikit-learn it is not clipped at 0 and adds no
-        noise; samples whose label occurs once are left out. ``jitter`` and
-        ``transform`` apply to ``y``.
+        noise; samples whose label occurs once are left out. Repeated
+        values of ``y`` (rounded data) put neighbours at distance 0 and
+        bias it upward: pass ``jitter``, the tie-breaking noise that
+        scikit-learn always adds. ``jitter`` and ``transform`` apply to ``y``.
 
     ``transform="rank"`` (``"histogram"`` and ``"ksg"``)
         Before estimating, replace each coordinate of ``x`` and of ``y`` by

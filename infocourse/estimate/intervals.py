@@ -53,21 +53,12 @@ _DEFAULT_GROUPS = 20
 
 
 class EstimateInterval(NamedTuple):
-    """An estimate with its confidence interval.
+    """An estimate with its confidence interval: ``(estimate, low, high, se, level, n_resamples)``.
 
-    Attributes
-    ----------
-    estimate : float
-        The estimate on all ``n`` samples (the same number the estimator
-        returns).
-    low, high : float
-        The interval ``estimate -+ t * se``.
-    se : float
-        The jackknife standard error.
-    level : float
-        The nominal coverage, e.g. 0.95.
-    n_resamples : int
-        The number of groups ``G`` (jackknife estimates) used.
+    ``estimate`` is the estimate on all ``n`` samples (the number the
+    estimator returns), ``low`` and ``high`` the interval ``estimate -+ t *
+    se``, ``se`` the jackknife standard error, ``level`` the nominal
+    coverage (e.g. 0.95) and ``n_resamples`` the number of groups ``G``.
     """
 
     estimate: float

@@ -53,17 +53,11 @@ _MAPS = {
 
 
 class Task(NamedTuple):
-    """Samples of a task and its true mutual information.
+    """Samples of a task and its true mutual information: ``(x, y, mi)``.
 
-    Attributes
-    ----------
-    x : numpy.ndarray
-        Shape ``(n, dim_x)`` (continuous tasks) or ``(n,)`` (labels).
-    y : numpy.ndarray
-        Shape ``(n, dim_y)`` or ``(n,)``.
-    mi : float
-        The exact :math:`I(X; Y)` of the sampled distribution, in the units of
-        the ``base`` the task was called with.
+    ``x`` has shape ``(n, dim_x)`` (continuous tasks) or ``(n,)`` (labels),
+    ``y`` likewise, and ``mi`` is the exact :math:`I(X; Y)` of the sampled
+    distribution, in the units of the ``base`` the task was called with.
     """
 
     x: np.ndarray
