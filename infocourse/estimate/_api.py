@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math  # noqa: F401  (math.e in the doctests)
 
+import numpy as np
+
 from .. import _validation as v
 from .._backend import nats_to
 from . import _checks as c
-from . import copula, discrete, histogram, knn_divergence, knn_entropy, ksg
+from . import copula, discrete, histogram, knn_divergence, knn_entropy, ksg, mixed
 
-MI_METHODS = ("plugin", "miller-madow", "histogram", "ksg")
+MI_METHODS = ("plugin", "miller-madow", "histogram", "ksg", "mixed")
 ENTROPY_METHODS = ("plugin", "miller-madow", "histogram", "kl")
 KL_METHODS = ("knn",)
 TRANSFORMS = ("rank",)
@@ -57,6 +59,16 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
         exponentially with the true MI (Gao, Ver Steeg & Galstyan 2015): at
         a few bits or more, in particular in many dimensions, it falls far
         below the truth, and no transform of the marginals fixes that.
+    ``"mixed"``
+        ``x`` discrete labels (any hashable type), ``y`` continuous samples
+        ``(n,)`` or ``(n, d)``: the nearest-neighbour estimator of Ross
+        (2014), the one of ``sklearn.feature_selection.mutual_info_classif``
+        (see :mod:`infocourse.estimate.mixed`), with ``k`` neighbours
+        (default 3). Unlike scikit-learn it is not clipped at 0 and adds no
+        noise; samples whose label occurs once are left out. Repeated
+        values of ``y`` (rounded data) put neighbours at distance 0 and
+        bias it upward: pass ``jitter``, the tie-breaking noise that
+        scikit-learn always adds. ``jitter`` and ``transform`` apply to ``y``.
 
     ``transform="rank"`` (``"histogram"`` and ``"ksg"``)
         Before estimating, replace each coordinate of ``x`` and of ``y`` by
@@ -73,7 +85,7 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     ----------
     x, y : array_like or torch.Tensor
         Paired samples, the same number of rows ``n`` (one row per sample).
-    method : {"plugin", "miller-madow", "histogram", "ksg"}
+    method : {"plugin", "miller-madow", "histogram", "ksg", "mixed"}
         The estimator (keyword, required: there is no universally right one).
     base : float, default 2
         Logarithm base: 2 gives bits, ``math.e`` nats.
@@ -171,6 +183,19 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
             xs, ys = copula.normal_scores(xs), copula.normal_scores(ys)
         xs, ys = c.one_dimensional(xs, "x", method), c.one_dimensional(ys, "y", method)
         nats = histogram.mutual_information(xs, ys, 10 if bins is None else bins)
+    elif method == "mixed":
+        c.unused(method, bins=bins)
+        cx, _ = c.factorize(x, "x")
+        ys = c.continuous(y, "y")
+        c.same_length(cx.size, ys.shape[0])
+        k = c.neighbours(_DEFAULT_K if k is None else k, ys.shape[0], "x and y")
+        if jitter is not None:
+            ys = c.jittered(ys, jitter, c.generator(seed), "y")
+        elif seed is not None:
+            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
+        if transform == "rank":
+            ys = copula.normal_scores(ys)
+        nats = mixed.mutual_information(np.unique(cx, return_inverse=True)[1].reshape(-1), ys, k)
     else:  # ksg
         c.unused(method, bins=bins)
         xs, ys = c.continuous(x, "x"), c.continuous(y, "y")

@@ -88,7 +88,7 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
         raise TypeError("seed is the permutation seed here.")
     jitter = kwargs.pop("jitter", None)
     transform = kwargs.pop("transform", None)
-    allowed = {"histogram": {"bins"}, "ksg": {"k"}}.get(method, set())
+    allowed = {"histogram": {"bins"}, "ksg": {"k"}, "mixed": {"k"}}.get(method, set())
     extra = set(kwargs) - allowed
     if extra:
         raise TypeError(
@@ -109,12 +109,13 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
     # The observed value also validates every argument.
     observed = mutual_information(x, y, method=method, base=base, **kwargs)
 
-    if method == "ksg":
-        xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
-        n = xs.shape[0]
+    if method in ("ksg", "mixed"):
+        xs = c.continuous(x, "x") if method == "ksg" else np.asarray(x)
+        ys = c.continuous(y, "y")
+        n = ys.shape[0]
 
         def stat(perm):
-            return mutual_information(xs, ys[perm], method="ksg", base=base, **kwargs)
+            return mutual_information(xs, ys[perm], method=method, base=base, **kwargs)
     else:
         # Bin or factorize once; each permutation is then one bincount.
         if method == "histogram":
