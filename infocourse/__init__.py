@@ -7,6 +7,7 @@ losses and plotting helpers live in submodules.
 All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 """
 
+from .conditional import conditional_mutual_information
 from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
 from .tables import marginals, normalize
@@ -33,4 +34,5 @@ __all__ = [
     "pointwise_mutual_information",
     "normalize",
     "marginals",
+    "conditional_mutual_information",
 ]
