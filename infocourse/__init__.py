@@ -7,6 +7,7 @@ losses and plotting helpers live in submodules.
 All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 """
 
+from .conditional import conditional_mutual_information
 from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
 from .divergences import total_variation
@@ -38,4 +39,5 @@ __all__ = [
     "marginals",
     "fano_bound",
     "fano_error_lower_bound",
+    "conditional_mutual_information",
 ]

@@ -20,7 +20,8 @@ import numbers
 import numpy as np
 
 from . import _validation as v
-from ._backend import is_tensor, nats_to, ops_for
+from ._backend import is_tensor, ops_for
+from .conditional import _cmi
 
 __all__ = [
     "binary_symmetric_channel",
@@ -379,35 +380,53 @@ def pair_table(p_joint, i, j):
 
 
 def conditional_mutual_information(p_xyz, *, base=2):
-    r"""Conditional mutual information :math:`I(X; Z \mid Y)` from a 3-D joint table.
+    r"""Conditional mutual information :math:`I(X; Z \mid Y)` of a chain's table (axes X, Y, Z).
+
+    A thin wrapper: ``conditional_mutual_information(p_xyz)`` here is
+    ``infocourse.conditional_mutual_information(p_xyz, given=1)``. It
+    conditions on the **middle** axis, as in a chain :math:`X \to Y \to Z`,
+    where it is zero if and only if X and Z are conditionally independent
+    given Y, i.e. if the three form a Markov chain.
 
     .. math::
         I(X; Z \mid Y) = \sum_{x, y, z} p(x, y, z)
         \log_b \frac{p(x, y, z)\, p(y)}{p(x, y)\, p(y, z)}
         = H(X, Y) + H(Y, Z) - H(Y) - H(X, Y, Z)
 
-    Axes are (X, Y, Z): the conditioning variable is the **middle** axis, as
-    in a chain :math:`X \to Y \to Z`. It is zero if and only if X and Z are
-    conditionally independent given Y, i.e. if the three form a Markov chain.
+    .. warning::
+       The middle axis is the conditioned-on one. dit and NPEET write
+       ``I(X;Y|Z)`` for a table with axes (X, Y, Z), which conditions on the
+       **last** axis: for that quantity call
+       :func:`infocourse.conditional_mutual_information` with ``given=2``
+       (a literal port of such code to this function gives a different number).
 
     Parameters
     ----------
     p_xyz : array_like or torch.Tensor, shape (nx, ny, nz)
-        Joint probabilities summing to 1.
+        Joint probabilities summing to 1, axes in chain order (X, Y, Z).
     base : float, default 2
         Logarithm base: 2 gives bits, ``math.e`` nats.
 
     Returns
     -------
     numpy scalar or 0-d torch.Tensor
-        Non-negative up to rounding.
+        :math:`I(X; Z \mid Y)`; non-negative up to rounding.
+
+    See Also
+    --------
+    infocourse.conditional_mutual_information : any axis conditioned on, by name.
+    markov_chain_joint : the table of a chain, in the axis order expected here.
 
     Examples
     --------
+    >>> import infocourse as ic
     >>> from infocourse.markov import binary_symmetric_channel, markov_chain_joint
     >>> from infocourse.markov import conditional_mutual_information
     >>> bsc = binary_symmetric_channel(0.1)
-    >>> print(round(float(conditional_mutual_information(markov_chain_joint([0.5, 0.5], bsc, bsc))), 12))
+    >>> p_xyz = markov_chain_joint([0.5, 0.5], bsc, bsc)
+    >>> print(round(float(conditional_mutual_information(p_xyz)), 12))
+    0.0
+    >>> print(round(float(ic.conditional_mutual_information(p_xyz, given=1)), 12))
     0.0
 
     References
@@ -416,12 +435,4 @@ def conditional_mutual_information(p_xyz, *, base=2):
     """
     base = v.check_base(base)
     p = v.joint_table(p_xyz, "p_xyz", ndim=3)
-    ops = ops_for(p)
-    p_xy = ops.sum(p, axis=2, keepdims=True)
-    p_yz = ops.sum(p, axis=0, keepdims=True)
-    p_y = ops.sum(p_xy, axis=0, keepdims=True)
-    # For each y: KL of p(x, z | y) to p(x | y) p(z | y), weighted by p(y).
-    # Dividing by p(y) only where it is positive; rows with p(y) = 0 are zero.
-    safe_y = ops.where(p_y > 0, p_y, 1.0)
-    prod = p_xy * p_yz / safe_y
-    return ops.finish(nats_to(ops.sum(ops.rel_entr(p, prod)), base))
+    return _cmi(p, 1, base)
