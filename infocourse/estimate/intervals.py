@@ -1,8 +1,9 @@
 r"""Confidence intervals for MI and entropy estimates: the delete-a-group jackknife.
 
-Why not the ordinary bootstrap? A with-replacement resample repeats about
-37% of the points. For a nearest-neighbour estimator (KSG, Kozachenko-
-Leonenko) a repeated point is its own nearest neighbour at distance 0: the
+Why not the ordinary bootstrap? In a with-replacement resample about 37% of
+the ``n`` points are copies of points already drawn (only about 63% of the
+data appear). For a nearest-neighbour estimator (KSG, Kozachenko-Leonenko)
+a repeated point has its copy as nearest neighbour, at distance 0: the
 resampled estimates are not draws of the estimator at sample size ``n`` but
 of a different, badly biased one (KSG jumps upward, KL's logs of distances
 go to :math:`-\infty`). Subsampling and the jackknife never repeat a point.
@@ -22,12 +23,15 @@ It costs ``G`` estimates at nearly the full sample size (m-out-of-n
 subsampling needs many more, at a smaller size whose bias differs from the
 full sample's, and an extrapolation in ``m``), works for every method of
 :func:`~infocourse.estimate.mutual_information` and
-:func:`~infocourse.estimate.entropy`, and is consistent for smooth
-statistics such as the plug-in and KSG estimators. The Student quantile
-with ``G - 1`` degrees of freedom accounts for estimating the spread from
-``G`` values. Like every jackknife variance it is conservative on
-average (the Efron-Stein inequality): measured on Gaussian tasks, KSG's
-jackknife standard error is 10-20% above the spread across seeds.
+:func:`~infocourse.estimate.entropy`. For smooth statistics (smooth
+functions of means, such as the plug-in estimates) and a fixed ``G`` the
+studentised estimate is asymptotically Student-t with ``G - 1`` degrees of
+freedom, hence the Student quantile: the spread is estimated from ``G``
+values. For KSG no such theorem is assumed here; its coverage is measured
+instead (tests, chapter 5). The delete-one jackknife variance is
+conservative on average (the Efron-Stein inequality), and the grouped one
+behaves alike in practice: measured on Gaussian tasks, KSG's jackknife
+standard error is 10-20% above the spread across seeds.
 
 **An interval only covers the truth when the bias is small next to the
 standard error.** The jackknife measures spread, not bias. For labels use
