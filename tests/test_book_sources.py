@@ -202,3 +202,12 @@ def test_figure_names_are_unique():
              for _, _, c in _figure_cells()]
     names = [n for n in names if n]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+# --------------------------------------------------------------------------- bibliography
+def test_the_bibliography_parses_and_has_no_duplicate_keys():
+    pybtex = pytest.importorskip("pybtex.database")
+    text = (BOOK / "references.bib").read_text(encoding="utf-8")
+    entries = pybtex.parse_string(text, "bibtex").entries  # raises on a broken entry
+    keys = re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.M)
+    assert len(keys) == len(entries) == len({k.lower() for k in keys})
