@@ -20,19 +20,9 @@ from scipy.spatial.distance import cityblock
 from scipy.special import rel_entr
 
 import infocourse as ic
+from tests.strategies import distributions
 
 ABS = 1e-12
-
-
-@st.composite
-def distributions(draw, n, zeros=True):
-    """A probability vector of length ``n``, possibly with exact zeros."""
-    weights = draw(arrays(np.float64, n, elements=st.floats(0, 1e3, allow_subnormal=False)))
-    if not zeros:
-        weights = weights + 1e-3
-    if weights.sum() == 0:
-        weights[draw(st.integers(0, n - 1))] = 1.0
-    return weights / weights.sum()
 
 
 @st.composite
