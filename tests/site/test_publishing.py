@@ -7,6 +7,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,6 +106,10 @@ def test_bibliography_parses():
 
 
 def _squash(text):
+    """Letters and digits only, accents dropped: a BibTeX title (``densit{\\'e}s``)
+    and the page's text (``densités``) squash alike."""
+    text = re.sub(r"\\[`'^\"~=.]", "", text)  # BibTeX accent commands
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
@@ -179,7 +184,12 @@ def test_api_reference_covers_every_public_module_and_name(html_dir):
             parent = importlib.import_module(name.rsplit(".", 1)[0])
             if set(_public_names(module)) <= set(_public_names(parent)):
                 continue  # documented through its package (infocourse.nn.losses -> infocourse.nn)
-        absent = [n for n in _public_names(module) if f"{name}.{n}" not in ids]
+        # a public submodule (infocourse.estimate.tasks) has a module entry
+        absent = [
+            n
+            for n in _public_names(module)
+            if f"{name}.{n}" not in ids and f"module-{name}.{n}" not in ids
+        ]
         if absent:
             problems.append(f"{name}: no API entry for {absent}")
     assert not problems, "\n".join(problems)
