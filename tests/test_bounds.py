@@ -25,6 +25,7 @@ from infocourse.nn import (
     interpolated_loss,
     nwj_bound,
     nwj_loss,
+    train_bound,
 )
 from infocourse.nn.bounds import _log_leave_one_out_mean
 
@@ -343,3 +344,68 @@ def test_bad_arguments_fail_loudly():
         QuadraticCritic(2, 3)(torch.zeros(4, 2), torch.zeros(4, 2))
     with pytest.raises(ValueError, match="rows"):
         QuadraticCritic(2, 2)(torch.zeros(4, 2), torch.zeros(3, 2))
+
+
+# --- train_bound ---------------------------------------------------------------------
+
+
+def _tiny_run(seed=0):
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    critic = QuadraticCritic(2, 2).double()
+    optimiser = torch.optim.Adam(critic.parameters(), lr=0.05)
+
+    def batch_loss():
+        x, y, _ = correlated_gaussians(32, 2, 1.0, generator=gen, dtype=torch.float64)
+        return nwj_loss(critic(x, y))
+
+    return batch_loss, optimiser
+
+
+def test_train_bound_is_the_plain_training_loop():
+    batch_loss, optimiser = _tiny_run()
+    got = train_bound(batch_loss, optimiser, 30)
+    batch_loss, optimiser = _tiny_run()
+    expected = []
+    for _ in range(30):
+        loss = batch_loss()
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        expected.append(-loss.item() / math.log(2))
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_train_bound_continues_a_run_with_the_same_optimiser():
+    batch_loss, optimiser = _tiny_run()
+    whole = train_bound(batch_loss, optimiser, 20)
+    batch_loss, optimiser = _tiny_run()
+    parts = np.concatenate([train_bound(batch_loss, optimiser, 10) for _ in range(2)])
+    np.testing.assert_array_equal(whole, parts)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("not callable", None, 3), TypeError, "batch_loss must be a function"),
+        ((lambda: None, "adam", 3), TypeError, "optimizer must be a torch.optim"),
+        ((None, None, 0), ValueError, "steps"),
+        ((None, None, True), TypeError, "steps"),
+    ],
+)
+def test_train_bound_refuses_bad_arguments(args, error, match):
+    batch_loss, optimiser = _tiny_run()
+    fn, opt, steps = args
+    fn = batch_loss if fn is None else fn
+    opt = optimiser if opt is None else opt
+    with pytest.raises(error, match=match):
+        train_bound(fn, opt, steps)
+
+
+def test_train_bound_stops_on_a_non_finite_or_non_scalar_loss():
+    _, optimiser = _tiny_run()
+    param = optimiser.param_groups[0]["params"][0]
+    with pytest.raises(ValueError, match="step 0"):
+        train_bound(lambda: param.sum() * float("nan"), optimiser, 3)
+    with pytest.raises(ValueError, match="scalar tensor"):
+        train_bound(lambda: param * 1.0, optimiser, 3)

@@ -19,7 +19,7 @@ ImportError that says so.
 * :mod:`infocourse.nn.bounds`: :func:`barber_agakov_loss`,
   :func:`donsker_varadhan_loss`, :class:`MINELoss`, :func:`nwj_loss`,
   :func:`interpolated_loss` and their ``*_bound`` forms (variational lower
-  bounds on mutual information), :class:`QuadraticCritic`.
+  bounds on mutual information), :class:`QuadraticCritic`, :func:`train_bound`.
 * :mod:`infocourse.nn.information_plane`: :func:`binned_layer_information`.
 * :mod:`infocourse.nn.models`: :class:`MLP`, :class:`VAE`, :func:`count_parameters`.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
@@ -53,6 +53,7 @@ from .bounds import (
     interpolated_loss,
     nwj_bound,
     nwj_loss,
+    train_bound,
 )
 from .calibration import ReliabilityBins, expected_calibration_error, reliability_bins
 from .losses import (
@@ -134,6 +135,7 @@ __all__ = [
     "donsker_varadhan_bound",
     "MINELoss",
     "nwj_loss",
+    "train_bound",
     "nwj_bound",
     "interpolated_loss",
     "interpolated_bound",

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -64,6 +65,7 @@ __all__ = [
     "interpolated_loss",
     "nwj_bound",
     "nwj_loss",
+    "train_bound",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -737,3 +739,91 @@ class QuadraticCritic(nn.Module):
         side_x = x @ self.x_terms[0] + x**2 @ self.x_terms[1]
         side_y = y @ self.y_terms[0] + y**2 @ self.y_terms[1]
         return x @ self.weight @ y.T + side_x[:, None] + side_y[None, :] + self.bias
+
+
+# --- training -----------------------------------------------------------------------
+
+
+def train_bound(batch_loss, optimizer, steps):
+    r"""Tighten a bound by gradient steps, one fresh batch per step.
+
+    Each step calls ``batch_loss()``, which draws a batch and returns the
+    negated bound in nats (one of this module's losses, or
+    ``info_nce_loss(s) - log K``), then takes one step of ``optimizer``:
+
+    .. math::
+        \theta \leftarrow \theta - \eta\, \nabla_\theta\, \mathcal L(\theta),
+        \qquad \hat I_t = -\mathcal L_t / \ln 2 .
+
+    Parameters
+    ----------
+    batch_loss : callable
+        Called with no argument; returns a scalar tensor that requires grad.
+        Draw the batch inside it, from a seeded ``torch.Generator``.
+    optimizer : torch.optim.Optimizer
+        Over the critic's (or decoder's) parameters. Pass the same optimizer
+        to successive calls to continue one run (e.g. as the truth changes).
+    steps : int
+        Number of steps, ``>= 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(steps,)``: the bound in bits at each step, evaluated on that
+        step's batch before its update.
+
+    Raises
+    ------
+    ValueError
+        If ``batch_loss`` returns a loss that is not a finite scalar.
+
+    See Also
+    --------
+    nwj_loss, donsker_varadhan_loss, MINELoss, interpolated_loss,
+    infocourse.nn.info_nce_loss
+
+    Examples
+    --------
+    >>> import math, torch
+    >>> from infocourse.nn import QuadraticCritic, nwj_loss, train_bound
+    >>> from infocourse.nn import correlated_gaussians
+    >>> _ = torch.manual_seed(0)
+    >>> gen = torch.Generator().manual_seed(0)
+    >>> critic = QuadraticCritic(2, 2).double()
+    >>> opt = torch.optim.Adam(critic.parameters(), lr=0.05)
+    >>> def loss():
+    ...     x, y, _ = correlated_gaussians(128, 2, 1.0, generator=gen, dtype=torch.float64)
+    ...     return nwj_loss(critic(x, y))
+    >>> bits = train_bound(loss, opt, 200)
+    >>> bits.shape, bool(bits[-50:].mean() > 0.5)   # truth: 1 bit
+    ((200,), True)
+    """
+    if not callable(batch_loss):
+        raise TypeError(
+            f"batch_loss must be a function of no argument that returns the loss, "
+            f"got {type(batch_loss).__name__}."
+        )
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            f"optimizer must be a torch.optim.Optimizer over the critic's parameters, "
+            f"got {type(optimizer).__name__}."
+        )
+    steps = v.check_int(steps, "steps", minimum=1)
+    estimates = np.empty(steps)
+    for step in range(steps):
+        loss = batch_loss()
+        if not (isinstance(loss, torch.Tensor) and loss.dim() == 0):
+            raise ValueError(
+                f"batch_loss must return a scalar tensor (use reduction='mean'), got "
+                f"{type(loss).__name__} of shape {tuple(getattr(loss, 'shape', ()))}."
+            )
+        if not torch.isfinite(loss):
+            raise ValueError(
+                f"batch_loss returned {loss.item()} at step {step}: lower the learning "
+                f"rate or check the critic's scores."
+            )
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        estimates[step] = -loss.item() / math.log(2)
+    return estimates
