@@ -1,7 +1,9 @@
 """What a student does: install the package with its `notebooks` extra, then run the notebooks.
 
 In a fresh venv outside the repository, ``pip install "<wheel>[notebooks]"
-ipykernel`` (the wheel that ``dist`` built from the sdist) is all there is.
+ipykernel`` (the wheel that ``dist`` built from the sdist, installed over the
+core install that ``test_package.py`` checks: ``student_venv`` in
+conftest.py) is all there is.
 Then
 
 * every chapter, copied alone into an empty folder, runs top to bottom in a
@@ -21,7 +23,6 @@ time; the test prints each one's time.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 import sys
@@ -35,7 +36,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from .conftest import clean_env
+from .conftest import KERNEL, clean_env
 
 pytestmark = pytest.mark.slow
 
@@ -47,23 +48,8 @@ from colab_cell import chapters  # noqa: E402
 
 CHAPTERS = chapters(ROOT)
 ASSIGNMENTS = course_tool.assignments(ROOT / "book" / "assignments")
-KERNEL = "infocourse-install-check"
 PARALLEL = max(1, min(2, len(os.sched_getaffinity(0))))
 WHERE = "import infocourse, sys\nprint(infocourse.__file__)\nprint(sys.path)"
-
-
-@pytest.fixture(scope="module")
-def student_venv(dist, make_venv):
-    """A fresh venv with ``<wheel>[notebooks]`` and ipykernel, and a kernelspec for it."""
-    venv = make_venv("student")
-    venv.pip("install", "--quiet", f"{dist.wheel}[notebooks]", "ipykernel")
-    kernels = venv.path.parent / "kernels"
-    (kernels / KERNEL).mkdir(parents=True)
-    spec = {"argv": [str(venv.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "install check", "language": "python"}
-    (kernels / KERNEL / "kernel.json").write_text(json.dumps(spec))
-    venv.kernels = kernels
-    return venv
 
 
 async def _execute(path: Path, venv, allow_errors: bool, limit: asyncio.Semaphore):
