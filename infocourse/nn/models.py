@@ -15,15 +15,15 @@ import numbers
 import torch
 from torch import nn
 
+from .. import _validation as v
+
 __all__ = ["MLP", "VAE", "count_parameters"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.Sigmoid}
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
+    return v.check_int(value, name, minimum=1)
 
 
 def _hidden_sizes(hidden):
@@ -40,11 +40,7 @@ def _hidden_sizes(hidden):
 
 
 def _activation(name):
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {sorted(_ACTIVATIONS)}, got {name!r}."
-        )
-    return _ACTIVATIONS[name]
+    return _ACTIVATIONS[v.check_choice(name, "activation", sorted(_ACTIVATIONS))]
 
 
 class MLP(nn.Module):
@@ -92,10 +88,8 @@ class MLP(nn.Module):
         out_features = _positive_int(out_features, "out_features")
         sizes = _hidden_sizes(hidden)
         act = _activation(activation)
-        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not (
-            0 <= dropout < 1
-        ):
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}.")
+        dropout = v.check_real(dropout, "dropout", low=0, high=1, high_open=True,
+                               hint="It is the probability of zeroing a hidden unit.")
         widths = (in_features, *sizes, out_features)
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
         self.act = act()

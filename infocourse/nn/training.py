@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from .. import _validation as v
+
 __all__ = [
     "History",
     "accuracy",
@@ -152,9 +154,7 @@ def _check_data(data, name):
 
 
 def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
+    return v.check_int(value, name, minimum=1)
 
 
 @torch.no_grad()
@@ -365,6 +365,19 @@ def predict_logits(model, x, *, batch_size=1024, device=None):
 def accuracy(logits, labels):
     """Fraction of rows whose arg-max logit equals the label (a Python float).
 
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Shape ``(n, K)``, finite (probabilities work too: same arg-max).
+    labels : torch.Tensor
+        Integer class indices in ``[0, K)``, shape ``(n,)``, on the device of
+        ``logits``.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Examples
     --------
     >>> import torch
@@ -372,9 +385,7 @@ def accuracy(logits, labels):
     >>> accuracy(torch.tensor([[2.0, 1.0], [0.0, 3.0]]), torch.tensor([0, 0]))
     0.5
     """
-    if logits.ndim != 2 or labels.shape != logits.shape[:1]:
-        raise ValueError(
-            f"logits must be (batch, classes) and labels (batch,), got "
-            f"{tuple(logits.shape)} and {tuple(labels.shape)}."
-        )
+    v.check_float_tensor(logits, "logits", what="logits", ndim=2)
+    v.check_class_labels(labels, "labels", shape=logits.shape[:1],
+                         n_classes=logits.shape[1], rows_of="logits", like=logits)
     return float((logits.argmax(dim=1) == labels).double().mean())
