@@ -45,6 +45,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import torch
@@ -97,6 +98,7 @@ def _check_per_pair(x, name, k, like):
     v.check_float_tensor(x, name, ndim=1, like=like, like_name="scores")
     if x.shape[0] != k:
         raise ValueError(f"{name} must have one entry per pair, shape ({k},), got {tuple(x.shape)}.")
+    return x
 
 
 def _off_diagonal(scores):
@@ -581,12 +583,11 @@ def interpolated_loss(scores, log_baseline, alpha, *, reduction="mean"):
     alpha = v.check_real(alpha, "alpha", low=0, high=1)
     reduction = _check_reduction(reduction)
     k = scores.shape[0]
-    if isinstance(log_baseline, torch.Tensor):
-        _check_per_pair(log_baseline, "log_baseline", k, scores)
-        log_a = log_baseline
-    else:
+    if isinstance(log_baseline, numbers.Real) and not isinstance(log_baseline, bool):
         log_a = torch.full((k,), v.check_real(log_baseline, "log_baseline"),
                            dtype=scores.dtype, device=scores.device)
+    else:   # a tensor, one value per pair
+        log_a = _check_per_pair(log_baseline, "log_baseline", k, scores)
     t = scores.T                                     # t[i, j] = f(x_j, y_i): row i is y_i
     loo = _log_leave_one_out_mean(t)                 # log m_{-j}(y_i)
     if alpha == 1.0:
