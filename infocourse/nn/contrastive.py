@@ -82,6 +82,14 @@ def info_nce_loss(scores, *, reduction="mean", symmetric=False):
         Between 0 and :math:`\infty`; a critic that ignores its input gives
         :math:`\log K`.
 
+    Raises
+    ------
+    ValueError
+        If ``scores`` holds NaN or infinity, or if the loss of finite scores
+        does not fit in their dtype (a row spanning more than the largest
+        float, e.g. :math:`\pm 3 \times 10^{38}` in float32): it is never
+        returned as ``inf``.
+
     Examples
     --------
     >>> import torch
