@@ -619,3 +619,27 @@ def check_finite_result(value, name, hint):
     if value.device.type != "meta" and not bool(torch.isfinite(value.detach()).all()):
         raise ValueError(f"{name} overflowed the range of {value.dtype}: {hint}")
     return value
+
+
+def check_float_dtype(dtype, name="dtype"):
+    """Return ``dtype`` if it is None or a floating torch dtype (e.g. torch.float64)."""
+    import torch
+
+    if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise TypeError(
+            f"{name} must be a floating torch dtype such as torch.float32 or "
+            f"torch.float64 (or None for the default), got {dtype!r}."
+        )
+    return dtype
+
+
+def check_generator(generator, name="generator"):
+    """Return ``generator`` if it is None or a ``torch.Generator``."""
+    import torch
+
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"{name} must be a torch.Generator (or None), got {type(generator).__name__}; "
+            f"make one with torch.Generator().manual_seed(seed)."
+        )
+    return generator

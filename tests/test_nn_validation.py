@@ -383,3 +383,17 @@ def test_info_nce_sum_overflow_is_refused():
     assert bool(torch.isfinite(inn.info_nce_loss(s, reduction="none")).all())
     with pytest.raises(ValueError, match="overflowed"):
         inn.info_nce_loss(s, reduction="sum")
+
+
+def test_dtype_and_generator_arguments():
+    with pytest.raises(TypeError, match="dtype must be a floating torch dtype"):
+        inn.smoothed_targets(torch.tensor([0, 1]), 3, 0.1, dtype=torch.long)
+    with pytest.raises(TypeError, match="dtype must be a floating torch dtype"):
+        inn.correlated_gaussians(4, 2, 1.0, dtype=np.float64)
+    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
+        inn.correlated_gaussians(4, 2, 1.0, generator=0)
+    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
+        inn.gaussian_kl_monte_carlo(torch.zeros(2), torch.zeros(2), n_samples=2,
+                                    generator=np.random.default_rng(0))
+    x, y, _ = inn.correlated_gaussians(4, 2, 1.0, dtype=torch.float64)
+    assert x.dtype == y.dtype == torch.float64

@@ -446,6 +446,8 @@ def correlated_gaussians(n, dim, mutual_information, *, base=2, generator=None,
     n = v.check_int(n, "n", minimum=1)
     dim = v.check_int(dim, "dim", minimum=1)
     mi = v.check_real(mutual_information, "mutual_information", low=0)
+    dtype = v.check_float_dtype(dtype)
+    v.check_generator(generator)
     nats = mi * math.log(base)
     rho = math.sqrt(-math.expm1(-2.0 * nats / dim))
     if rho >= 1.0:

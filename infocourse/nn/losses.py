@@ -100,6 +100,7 @@ def smoothed_targets(labels, n_classes, smoothing, *, dtype=None):
     """
     n_classes = v.check_int(n_classes, "n_classes", minimum=2)
     smoothing = v.check_real(smoothing, "smoothing", low=0, high=1, high_open=True)
+    dtype = v.check_float_dtype(dtype)
     labels = torch.as_tensor(labels)
     if labels.ndim != 1:
         raise ValueError(
@@ -452,6 +453,7 @@ def gaussian_kl_monte_carlo(mu, logvar, mu_prior=None, logvar_prior=None, *, n_s
     """
     mu_prior, logvar_prior = _gaussian_args(mu, logvar, mu_prior, logvar_prior)
     n_samples = v.check_int(n_samples, "n_samples", minimum=1)
+    v.check_generator(generator)
     eps = torch.randn((n_samples, *mu.shape), dtype=mu.dtype, device=mu.device,
                       generator=generator)
     z = mu + torch.exp(0.5 * logvar) * eps
