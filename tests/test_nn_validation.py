@@ -397,3 +397,15 @@ def test_dtype_and_generator_arguments():
                                     generator=np.random.default_rng(0))
     x, y, _ = inn.correlated_gaussians(4, 2, 1.0, dtype=torch.float64)
     assert x.dtype == y.dtype == torch.float64
+
+
+def test_training_arguments_use_the_shared_checks():
+    net = inn.MLP(2, 2, hidden=())
+    data = (torch.zeros(4, 2), torch.tensor([0, 1, 0, 1]))
+    loss = lambda m, x, y: inn.label_smoothing_cross_entropy(m(x), y)  # noqa: E731
+    with pytest.raises(TypeError, match="epochs must be an int"):
+        inn.fit(net, loss, data, epochs=1.5, progress=False, device="cpu")
+    with pytest.raises(ValueError, match=r"lr must be a finite number in \(0, inf\)"):
+        inn.fit(net, loss, data, epochs=1, lr=math.nan, progress=False, device="cpu")
+    with pytest.raises(TypeError, match="batch_size must be an int"):
+        inn.evaluate(net, loss, data, batch_size="8")

@@ -9,7 +9,6 @@ replaced by ``PROGRESS`` in the notebook checks (``tests/nbval_sanitize.cfg``).
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import random
@@ -153,9 +152,6 @@ def _check_data(data, name):
     return tuple(data), n
 
 
-def _check_positive_int(value, name):
-    return v.check_int(value, name, minimum=1)
-
 
 @torch.no_grad()
 def evaluate(model, loss_fn, data, *, batch_size=1024, device=None):
@@ -195,7 +191,7 @@ def evaluate(model, loss_fn, data, *, batch_size=1024, device=None):
     Goodfellow, Bengio and Courville, *Deep Learning* (2016), section 5.3.
     """
     data, n = _check_data(data, "data")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
     device = _model_device(model) if device is None else torch.device(device)
     was_training = model.training
     model.eval()
@@ -294,12 +290,9 @@ def fit(model, loss_fn, train, *, epochs, batch_size=64, lr=1e-3, weight_decay=0
     train, n = _check_data(train, "train")
     if test is not None:
         test, _ = _check_data(test, "test")
-    epochs = _check_positive_int(epochs, "epochs")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (
-        math.isfinite(lr) and lr > 0
-    ):
-        raise ValueError(f"lr must be a positive learning rate, got {lr!r}.")
+    epochs = v.check_int(epochs, "epochs", minimum=1)
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
+    lr = v.check_real(lr, "lr", low=0, low_open=True, hint="It is the learning rate.")
     device = default_device() if device is None else torch.device(device)
     if seed is None:
         seed = int(torch.randint(0, 2**62, (1,)).item())
@@ -350,7 +343,7 @@ def predict_logits(model, x, *, batch_size=1024, device=None):
     """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch tensor, got {type(x).__name__}.")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
     device = _model_device(model) if device is None else torch.device(device)
     was_training = model.training
     model.eval()
