@@ -45,6 +45,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import torch
@@ -75,15 +76,9 @@ _REDUCTION_HINT = "'mean' averages over the pairs, 'sum' adds them, 'none' retur
 # --- private validators ------------------------------------------------------------
 
 
-def _check_scores(scores, name="scores"):
-    """A square floating tensor of finite scores with at least two pairs."""
-    v.check_tensor(scores, name, square=True)
-    if scores.shape[0] < 2:
-        raise ValueError(
-            f"{name} must be at least 2 x 2 (the off-diagonal entries are the samples of "
-            f"p(x)p(y)), got shape {tuple(scores.shape)}; use a batch of 2 or more pairs."
-        )
-    v.check_finite(scores.detach(), name)
+def _check_scores(scores, min_pairs=2):
+    """The score matrix of every bound here: square, finite, ``K >= min_pairs``."""
+    return v.check_scores(scores, "scores", min_pairs=min_pairs)
 
 
 def _check_reduction(reduction):
@@ -99,15 +94,11 @@ def _reduce(per_pair, reduction):
 
 
 def _check_per_pair(x, name, k, like):
-    """A floating tensor of shape (k,) on ``like``'s device, finite."""
-    v.check_tensor(x, name, ndim=1)
+    """A floating tensor of shape (k,) of ``like``'s dtype and device, finite."""
+    v.check_float_tensor(x, name, ndim=1, like=like, like_name="scores")
     if x.shape[0] != k:
         raise ValueError(f"{name} must have one entry per pair, shape ({k},), got {tuple(x.shape)}.")
-    if x.device != like.device:
-        raise ValueError(
-            f"{name} is on {x.device} but scores are on {like.device}; move it with .to(...)."
-        )
-    v.check_finite(x.detach(), name)
+    return x
 
 
 def _off_diagonal(scores):
@@ -183,8 +174,7 @@ def barber_agakov_loss(log_likelihood, entropy, *, reduction="mean"):
     ----------
     Barber and Agakov (2003); Poole et al. (2019), section 2.1.
     """
-    v.check_tensor(log_likelihood, "log_likelihood", ndim=1)
-    v.check_finite(log_likelihood.detach(), "log_likelihood")
+    v.check_float_tensor(log_likelihood, "log_likelihood", what="log-likelihoods", ndim=1)
     entropy = v.check_real(entropy, "entropy",
                            hint="Pass H(X) in nats as a Python float.")
     reduction = _check_reduction(reduction)
@@ -589,22 +579,15 @@ def interpolated_loss(scores, log_baseline, alpha, *, reduction="mean"):
     Poole et al. (2019), section 2.5, eq. (11), and their code
     (github.com/google-research/google-research, vbmi).
     """
-    v.check_tensor(scores, "scores", square=True)
-    if scores.shape[0] < 3:
-        raise ValueError(
-            f"scores must be at least 3 x 3 for the interpolated bound (each baseline "
-            f"leaves one of K samples out), got shape {tuple(scores.shape)}."
-        )
-    _check_scores(scores)
+    _check_scores(scores, min_pairs=3)  # each baseline leaves one of K samples out
     alpha = v.check_real(alpha, "alpha", low=0, high=1)
     reduction = _check_reduction(reduction)
     k = scores.shape[0]
-    if isinstance(log_baseline, torch.Tensor):
-        _check_per_pair(log_baseline, "log_baseline", k, scores)
-        log_a = log_baseline.to(scores.dtype)
-    else:
+    if isinstance(log_baseline, numbers.Real) and not isinstance(log_baseline, bool):
         log_a = torch.full((k,), v.check_real(log_baseline, "log_baseline"),
                            dtype=scores.dtype, device=scores.device)
+    else:   # a tensor, one value per pair
+        log_a = _check_per_pair(log_baseline, "log_baseline", k, scores)
     t = scores.T                                     # t[i, j] = f(x_j, y_i): row i is y_i
     loo = _log_leave_one_out_mean(t)                 # log m_{-j}(y_i)
     if alpha == 1.0:
@@ -724,13 +707,7 @@ class QuadraticCritic(nn.Module):
 
     def forward(self, x, y):
         """Scores ``(K, K)``: entry ``[i, j]`` is :math:`f(x_i, y_j)`."""
-        v.check_tensor(x, "x", ndim=2)
-        v.check_tensor(y, "y", ndim=2)
-        if x.shape[0] != y.shape[0]:
-            raise ValueError(
-                f"x and y must hold the same number of paired examples (rows), got "
-                f"{x.shape[0]} and {y.shape[0]}."
-            )
+        v.check_pair(x, y)
         if (x.shape[1], y.shape[1]) != tuple(self.weight.shape):
             raise ValueError(
                 f"x and y must have {self.weight.shape[0]} and {self.weight.shape[1]} "

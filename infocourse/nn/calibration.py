@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validation as v
-from .._backend import is_tensor
 
 __all__ = ["ReliabilityBins", "expected_calibration_error", "reliability_bins"]
 
@@ -48,10 +47,6 @@ class ReliabilityBins:
         full = self.counts > 0
         weights = self.counts[full] / self.counts.sum()
         return float(np.sum(weights * np.abs(self.accuracy[full] - self.confidence[full])))
-
-
-def _as_numpy(x):
-    return x.detach().cpu().double().numpy() if is_tensor(x) else np.asarray(x)
 
 
 STRATEGIES = ("uniform", "quantile")
@@ -118,14 +113,12 @@ def reliability_bins(probs, labels, *, n_bins=15, strategy="uniform"):
             f"probs must be 2-D (one row of class probabilities per example), got "
             f"shape {tuple(p.shape)}."
         )
-    import torch
-
-    y = labels if is_tensor(labels) else torch.as_tensor(np.asarray(labels))
-    v.check_labels(y, "labels", n=p.shape[0], n_classes=p.shape[1])
+    y = v.check_class_labels(labels, "labels", shape=p.shape[:1], n_classes=p.shape[1],
+                             rows_of="probs", like=p, tensor=False)
     n_bins = v.check_int(n_bins, "n_bins", minimum=1)
     v.check_choice(strategy, "strategy", STRATEGIES,
                    "'uniform' for equal-width bins, 'quantile' for equal-mass bins.")
-    p, y = _as_numpy(p), _as_numpy(y).astype(np.int64)
+    p, y = v.to_numpy(p).astype(np.float64), v.to_numpy(y).astype(np.int64)
 
     conf = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)

@@ -45,8 +45,11 @@ __all__ = [
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _check_scores(scores):
-    v.check_tensor(scores, "scores", square=True)
+_OVERFLOW_HINT = (
+    "the scores of a row span more than the dtype can hold, so the loss "
+    "(max_j S_ij - S_ii, up to log K) is not representable. Compute in float64, "
+    "or divide the scores by a temperature."
+)
 
 
 def info_nce_loss(scores, *, reduction="mean", symmetric=False):
@@ -79,6 +82,14 @@ def info_nce_loss(scores, *, reduction="mean", symmetric=False):
         Between 0 and :math:`\infty`; a critic that ignores its input gives
         :math:`\log K`.
 
+    Raises
+    ------
+    ValueError
+        If ``scores`` holds NaN or infinity, or if the loss of finite scores
+        does not fit in their dtype (a row spanning more than the largest
+        float, e.g. :math:`\pm 3 \times 10^{38}` in float32): it is never
+        returned as ``inf``.
+
     Examples
     --------
     >>> import torch
@@ -93,7 +104,7 @@ def info_nce_loss(scores, *, reduction="mean", symmetric=False):
     A. van den Oord, Y. Li and O. Vinyals, "Representation Learning with
     Contrastive Predictive Coding", arXiv:1807.03748 (2018), eq. (4).
     """
-    _check_scores(scores)
+    v.check_scores(scores)
     v.check_choice(reduction, "reduction", REDUCTIONS,
                    "'mean' averages over the rows, 'sum' adds them, 'none' returns one per row.")
     if not isinstance(symmetric, bool):
@@ -103,10 +114,10 @@ def info_nce_loss(scores, *, reduction="mean", symmetric=False):
     if symmetric:
         per_row = 0.5 * (per_row + F.cross_entropy(scores.T, targets, reduction="none"))
     if reduction == "mean":
-        return per_row.mean()
-    if reduction == "sum":
-        return per_row.sum()
-    return per_row
+        per_row = per_row.mean()
+    elif reduction == "sum":
+        per_row = per_row.sum()
+    return v.check_finite_result(per_row, "info_nce_loss", _OVERFLOW_HINT)
 
 
 class InfoNCELoss(nn.Module):
@@ -182,9 +193,8 @@ def info_nce_bound(scores, *, base=2):
     Variational Bounds of Mutual Information", ICML 2019, section 2.3.
     """
     base = v.check_base(base)
-    _check_scores(scores)
-    nats = math.log(scores.shape[0]) - info_nce_loss(scores)
-    return nats_to(nats, base)
+    nats = math.log(v.check_scores(scores).shape[0]) - info_nce_loss(scores)
+    return v.check_finite_result(nats_to(nats, base), "info_nce_bound", _OVERFLOW_HINT)
 
 
 def info_nce_ceiling(batch_size, *, base=2):
@@ -265,7 +275,7 @@ class SeparableCritic(nn.Module):
 
     def forward(self, x, y):
         """Scores ``(K, K)``: entry ``[i, j]`` is :math:`f(x_i, y_j)`."""
-        _check_pair(x, y)
+        v.check_pair(x, y)
         return self.g(x) @ self.h(y).T / self.temperature
 
 
@@ -302,7 +312,7 @@ class ConcatCritic(nn.Module):
 
     def forward(self, x, y):
         """Scores ``(K, K)``: entry ``[i, j]`` is :math:`f(x_i, y_j)`."""
-        _check_pair(x, y)
+        v.check_pair(x, y)
         k = x.shape[0]
         pairs = torch.cat(
             [x.unsqueeze(1).expand(k, k, x.shape[1]), y.unsqueeze(0).expand(k, k, y.shape[1])],
@@ -368,7 +378,7 @@ class GaussianOptimalCritic(nn.Module):
 
     def forward(self, x, y):
         """Scores ``(K, K)``: entry ``[i, j]`` is :math:`f^*(x_i, y_j)` in nats."""
-        _check_pair(x, y)
+        v.check_pair(x, y)
         if x.shape[1] != y.shape[1]:
             raise ValueError(
                 f"x and y must have the same dimension (coordinate k of y is correlated "
@@ -381,16 +391,6 @@ class GaussianOptimalCritic(nn.Module):
 
     def extra_repr(self):
         return f"rho={self.rho:g}"
-
-
-def _check_pair(x, y):
-    v.check_tensor(x, "x", ndim=2)
-    v.check_tensor(y, "y", ndim=2)
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"x and y must hold the same number of paired examples (rows), got "
-            f"{x.shape[0]} and {y.shape[0]}."
-        )
 
 
 def correlated_gaussians(n, dim, mutual_information, *, base=2, generator=None,
@@ -446,6 +446,8 @@ def correlated_gaussians(n, dim, mutual_information, *, base=2, generator=None,
     n = v.check_int(n, "n", minimum=1)
     dim = v.check_int(dim, "dim", minimum=1)
     mi = v.check_real(mutual_information, "mutual_information", low=0)
+    dtype = v.check_float_dtype(dtype)
+    v.check_generator(generator)
     nats = mi * math.log(base)
     rho = math.sqrt(-math.expm1(-2.0 * nats / dim))
     if rho >= 1.0:

@@ -18,7 +18,6 @@ import numpy as np
 
 from .. import _validation as v
 from .. import estimate
-from .._backend import is_tensor
 from ..estimate import _checks as c
 from ..estimate.histogram import codes_for
 
@@ -99,14 +98,15 @@ def binned_layer_information(activations, labels, *, bins, value_range=None, bas
     .. [4] Z. Goldfeld and Y. Polyanskiy, "The Information Bottleneck Problem
        and Its Applications in Machine Learning", IEEE JSAIT 1 (2020).
     """
-    if is_tensor(activations):
-        activations = activations.detach().cpu()
+    activations = v.to_numpy(activations)
+    n = c.continuous(activations, "activations").shape[0]
+    c.same_length(n, c._label_array(labels, "labels").shape[0], ("activations", "labels"))
     if value_range is None:
         codes = estimate.discretize(activations, bins, name="activations")
     else:
         bins = v.check_int(bins, "bins", minimum=1)
         low, high = _check_range(value_range)
-        shape = np.shape(c._to_numpy(activations))
+        shape = np.shape(activations)
         flat = c.continuous(activations, "activations").reshape(-1)
         edges = np.linspace(low, high, bins + 1)
         codes, _ = codes_for(flat, edges, "activations", name="value_range")

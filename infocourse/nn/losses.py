@@ -50,9 +50,8 @@ def _reduce(per_example, reduction):
     return per_example
 
 
-def _check_logits(logits, name):
-    v.check_tensor(logits, name, ndim=2)
-    v.check_finite(logits, name)
+def _check_logits(logits, name, like=None, like_name=None):
+    v.check_float_tensor(logits, name, what="logits", ndim=2, like=like, like_name=like_name)
     if logits.shape[1] < 2:
         raise ValueError(
             f"{name} must have at least 2 columns (one logit per class), got shape "
@@ -101,12 +100,14 @@ def smoothed_targets(labels, n_classes, smoothing, *, dtype=None):
     """
     n_classes = v.check_int(n_classes, "n_classes", minimum=2)
     smoothing = v.check_real(smoothing, "smoothing", low=0, high=1, high_open=True)
-    labels = torch.as_tensor(labels) if not torch.is_tensor(labels) else labels
+    dtype = v.check_float_dtype(dtype)
+    labels = torch.as_tensor(labels)
     if labels.ndim != 1:
         raise ValueError(
             f"labels must be a 1-D tensor of class indices, got shape {tuple(labels.shape)}."
         )
-    v.check_labels(labels, "labels", n=labels.shape[0], n_classes=n_classes)
+    v.check_class_labels(labels, "labels", shape=labels.shape, n_classes=n_classes,
+                         rows_of="the targets")
     one_hot = F.one_hot(labels.long(), n_classes).to(dtype or torch.get_default_dtype())
     return (1.0 - smoothing) * one_hot + smoothing / n_classes
 
@@ -158,15 +159,11 @@ def label_smoothing_cross_entropy(logits, labels, *, smoothing=0.1, reduction="m
     "When Does Label Smoothing Help?", NeurIPS 2019.
     """
     _check_logits(logits, "logits")
-    v.check_labels(labels, "labels", n=logits.shape[0], n_classes=logits.shape[1])
+    v.check_class_labels(labels, "labels", shape=logits.shape[:1],
+                         n_classes=logits.shape[1], rows_of="logits", like=logits)
     smoothing = v.check_real(smoothing, "smoothing", low=0, high=1, high_open=True,
                              hint="Use 0 for no smoothing; 0.1 is common.")
     v.check_choice(reduction, "reduction", REDUCTIONS, _REDUCTION_HINT)
-    if labels.device != logits.device:
-        raise ValueError(
-            f"logits are on {logits.device} but labels on {labels.device}; move both "
-            f"to one device with .to(device)."
-        )
     log_q = F.log_softmax(logits, dim=1)
     nll = -log_q.gather(1, labels.long().unsqueeze(1)).squeeze(1)
     uniform = -log_q.mean(dim=1)
@@ -240,7 +237,7 @@ def distillation_loss(student_logits, teacher_logits, labels=None, *, temperatur
     Network", NIPS Deep Learning Workshop (2015), arXiv:1503.02531.
     """
     _check_logits(student_logits, "student_logits")
-    _check_logits(teacher_logits, "teacher_logits")
+    _check_logits(teacher_logits, "teacher_logits", student_logits, "student_logits")
     v.check_same_shape(student_logits, teacher_logits, ("student_logits", "teacher_logits"))
     temperature = v.check_real(temperature, "temperature", low=0, low_open=True,
                                hint="T = 1 is the plain softmax; Hinton et al. use 2-20.")
@@ -252,17 +249,18 @@ def distillation_loss(student_logits, teacher_logits, labels=None, *, temperatur
             f"cross-entropy a weight of {1 - alpha:g}); pass labels=..., or alpha=1.0 "
             f"for the soft term alone."
         )
+    if labels is not None:
+        v.check_class_labels(labels, "labels", shape=student_logits.shape[:1],
+                             n_classes=student_logits.shape[1], rows_of="student_logits",
+                             like=student_logits)
     log_s = F.log_softmax(student_logits / temperature, dim=1)
     log_t = F.log_softmax(teacher_logits / temperature, dim=1)
     # sum_k p_t (log p_t - log p_s); p_t = exp(log_t) is never 0 for finite logits.
     kl = (log_t.exp() * (log_t - log_s)).sum(dim=1)
     loss = alpha * temperature**2 * kl
-    if labels is not None:
-        v.check_labels(labels, "labels", n=student_logits.shape[0],
-                       n_classes=student_logits.shape[1])
-        if alpha < 1:
-            hard = F.cross_entropy(student_logits, labels.long(), reduction="none")
-            loss = loss + (1.0 - alpha) * hard
+    if labels is not None and alpha < 1:
+        hard = F.cross_entropy(student_logits, labels.long(), reduction="none")
+        loss = loss + (1.0 - alpha) * hard
     return _reduce(loss, reduction)
 
 
@@ -320,40 +318,16 @@ def categorical_nll(logits, targets, *, reduction="batchmean"):
     A. van den Oord, N. Kalchbrenner and K. Kavukcuoglu, "Pixel Recurrent
     Neural Networks", ICML 2016 (a 256-way softmax over each pixel's values).
     """
-    v.check_tensor(logits, "logits", ndim=3)
-    v.check_finite(logits, "logits")
+    v.check_float_tensor(logits, "logits", what="logits", ndim=3)
     n, d, levels = logits.shape
     if levels < 2:
         raise ValueError(
             f"logits must have at least 2 levels on the last axis, got shape "
             f"{tuple(logits.shape)}; the layout is (examples, features, levels)."
         )
-    if not torch.is_tensor(targets):
-        raise TypeError(
-            f"targets must be a torch tensor of integer levels, got "
-            f"{type(targets).__name__}; convert it with torch.as_tensor(..., dtype=torch.long)."
-        )
-    if targets.dtype == torch.bool or targets.is_floating_point() or targets.is_complex():
-        raise TypeError(
-            f"targets must hold integer levels (dtype torch.long), got dtype {targets.dtype}. "
-            f"Integer-valued floats: use targets.long(); intensities in [0, 1]: "
-            f"(x * (L - 1)).round().long() for L levels."
-        )
-    if tuple(targets.shape) != (n, d):
-        raise ValueError(
-            f"targets must have shape {(n, d)}, one level per feature of each example "
-            f"(logits have shape {tuple(logits.shape)}), got shape {tuple(targets.shape)}."
-        )
-    if targets.device != logits.device:
-        raise ValueError(
-            f"logits are on {logits.device} but targets on {targets.device}; move both "
-            f"to one device with .to(device)."
-        )
-    if int(targets.min()) < 0 or int(targets.max()) >= levels:
-        raise ValueError(
-            f"targets must lie in [0, {levels - 1}] for {levels} levels, got values from "
-            f"{int(targets.min())} to {int(targets.max())}."
-        )
+    v.check_class_labels(targets, "targets", shape=(n, d), n_classes=levels,
+                         rows_of="logits", like=logits, what="levels",
+                         each="level")
     v.check_choice(reduction, "reduction", REDUCTIONS, _REDUCTION_HINT)
     log_p = F.log_softmax(logits, dim=-1)
     per_feature = -log_p.gather(-1, targets.long().unsqueeze(-1)).squeeze(-1)
@@ -361,26 +335,16 @@ def categorical_nll(logits, targets, *, reduction="batchmean"):
 
 
 def _gaussian_args(mu, logvar, mu_prior, logvar_prior):
-    v.check_tensor(mu, "mu")
-    v.check_tensor(logvar, "logvar")
-    if mu.ndim < 1:
-        raise ValueError("mu must have at least 1 dimension (the latent dimensions, last).")
+    v.check_float_tensor(mu, "mu", what="means", min_ndim=1)
+    v.check_float_tensor(logvar, "logvar", what="log-variances", like=mu, like_name="mu")
     v.check_same_shape(mu, logvar, ("mu", "logvar"))
-    v.check_finite(mu, "mu")
-    v.check_finite(logvar, "logvar")
     zeros = torch.zeros((), dtype=mu.dtype, device=mu.device)
     if mu_prior is None:
         mu_prior = zeros
     if logvar_prior is None:
         logvar_prior = zeros
     for name, t in (("mu_prior", mu_prior), ("logvar_prior", logvar_prior)):
-        v.check_tensor(t, name)
-        v.check_finite(t, name)
-        if t.device != mu.device:
-            raise ValueError(
-                f"{name} is on {t.device} but mu on {mu.device}; move both to one "
-                f"device with .to(device)."
-            )
+        v.check_float_tensor(t, name, what="parameters", like=mu, like_name="mu")
         try:
             shape = torch.broadcast_shapes(t.shape, mu.shape)
         except RuntimeError:
@@ -489,6 +453,7 @@ def gaussian_kl_monte_carlo(mu, logvar, mu_prior=None, logvar_prior=None, *, n_s
     """
     mu_prior, logvar_prior = _gaussian_args(mu, logvar, mu_prior, logvar_prior)
     n_samples = v.check_int(n_samples, "n_samples", minimum=1)
+    v.check_generator(generator)
     eps = torch.randn((n_samples, *mu.shape), dtype=mu.dtype, device=mu.device,
                       generator=generator)
     z = mu + torch.exp(0.5 * logvar) * eps

@@ -15,15 +15,12 @@ import numbers
 import torch
 from torch import nn
 
+from .. import _validation as v
+
 __all__ = ["MLP", "VAE", "count_parameters"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "gelu": nn.GELU, "sigmoid": nn.Sigmoid}
 
-
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
 
 
 def _hidden_sizes(hidden):
@@ -36,15 +33,11 @@ def _hidden_sizes(hidden):
             f"hidden must be an int or a sequence of ints (one width per hidden "
             f"layer), got {hidden!r}."
         ) from None
-    return tuple(_positive_int(h, "each hidden width") for h in sizes)
+    return tuple(v.check_int(h, "each hidden width", minimum=1) for h in sizes)
 
 
 def _activation(name):
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {sorted(_ACTIVATIONS)}, got {name!r}."
-        )
-    return _ACTIVATIONS[name]
+    return _ACTIVATIONS[v.check_choice(name, "activation", sorted(_ACTIVATIONS))]
 
 
 class MLP(nn.Module):
@@ -88,14 +81,12 @@ class MLP(nn.Module):
     def __init__(self, in_features, out_features, hidden=(64,), *, activation="relu",
                  dropout=0.0):
         super().__init__()
-        in_features = _positive_int(in_features, "in_features")
-        out_features = _positive_int(out_features, "out_features")
+        in_features = v.check_int(in_features, "in_features", minimum=1)
+        out_features = v.check_int(out_features, "out_features", minimum=1)
         sizes = _hidden_sizes(hidden)
         act = _activation(activation)
-        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not (
-            0 <= dropout < 1
-        ):
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}.")
+        dropout = v.check_real(dropout, "dropout", low=0, high=1, high_open=True,
+                               hint="It is the probability of zeroing a hidden unit.")
         widths = (in_features, *sizes, out_features)
         self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:]))
         self.act = act()
@@ -178,10 +169,10 @@ class VAE(nn.Module):
 
     def __init__(self, in_features=64, *, latent=2, hidden=128, levels=17):
         super().__init__()
-        self.in_features = _positive_int(in_features, "in_features")
-        self.latent = _positive_int(latent, "latent")
-        hidden = _positive_int(hidden, "hidden")
-        self.levels = _positive_int(levels, "levels")
+        self.in_features = v.check_int(in_features, "in_features", minimum=1)
+        self.latent = v.check_int(latent, "latent", minimum=1)
+        hidden = v.check_int(hidden, "hidden", minimum=1)
+        self.levels = v.check_int(levels, "levels", minimum=1)
         if self.levels < 2:
             raise ValueError(
                 f"levels must be at least 2 (2 for binary pixels, 17 for the digits' "

@@ -17,7 +17,7 @@ than others, as they are for bell-shaped weight distributions (Han et al.
 from __future__ import annotations
 
 import copy
-import math  # noqa: F401  (used in doctests)
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,17 +134,12 @@ def quantize_uniform(x, bits):
     squeeze = arr.ndim == 0
     if squeeze:
         arr = arr.reshape(1)
-    if (arr.numel() if is_tensor(arr) else arr.size) == 0:
+    if math.prod(arr.shape) == 0:
         raise ValueError("x is empty; pass at least one value to quantize.")
     v.check_finite(arr, "x")
     qmax = 2**bits - 1
-    if is_tensor(arr):
-        t = arr.detach()
-        lo = min(float(t.min()), 0.0)
-        hi = max(float(t.max()), 0.0)
-    else:
-        lo = min(float(arr.min()), 0.0)
-        hi = max(float(arr.max()), 0.0)
+    lo = min(float(arr.min()), 0.0)
+    hi = max(float(arr.max()), 0.0)
     # The scale and zero point in float32, as torch's observer computes them.
     scale = float(np.float32(max(np.float32(hi) - np.float32(lo), 0) / np.float32(qmax)))
     scale = max(scale, _EPS)
@@ -195,10 +190,7 @@ def code_entropy(codes, *, base=2):
     "Deep Compression", ICLR 2016, section 4.
     """
     base = v.check_base(base)
-    if is_tensor(codes):
-        arr = codes.detach().cpu().numpy()
-    else:
-        arr = np.asarray(codes)
+    arr = v.to_numpy(codes)
     if arr.size == 0:
         raise ValueError("codes is empty; pass at least one code.")
     if arr.dtype.kind not in "iub":
@@ -358,7 +350,7 @@ def model_huffman_length(quantized):
     _check_quantized(quantized)
     total, count = 0.0, 0
     for q in quantized.values():
-        codes = q.codes.detach().cpu().numpy() if is_tensor(q.codes) else np.asarray(q.codes)
+        codes = v.to_numpy(q.codes)
         _, counts = np.unique(codes.ravel(), return_counts=True)
         p = counts / counts.sum()
         total += expected_code_length(p, huffman_code_lengths(p)) * counts.sum()

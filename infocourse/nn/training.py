@@ -9,7 +9,6 @@ replaced by ``PROGRESS`` in the notebook checks (``tests/nbval_sanitize.cfg``).
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import random
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from tqdm import tqdm
+
+from .. import _validation as v
 
 __all__ = [
     "History",
@@ -151,11 +152,6 @@ def _check_data(data, name):
     return tuple(data), n
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}.")
-    return int(value)
-
 
 @torch.no_grad()
 def evaluate(model, loss_fn, data, *, batch_size=1024, device=None):
@@ -195,7 +191,7 @@ def evaluate(model, loss_fn, data, *, batch_size=1024, device=None):
     Goodfellow, Bengio and Courville, *Deep Learning* (2016), section 5.3.
     """
     data, n = _check_data(data, "data")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
     device = _model_device(model) if device is None else torch.device(device)
     was_training = model.training
     model.eval()
@@ -294,12 +290,9 @@ def fit(model, loss_fn, train, *, epochs, batch_size=64, lr=1e-3, weight_decay=0
     train, n = _check_data(train, "train")
     if test is not None:
         test, _ = _check_data(test, "test")
-    epochs = _check_positive_int(epochs, "epochs")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (
-        math.isfinite(lr) and lr > 0
-    ):
-        raise ValueError(f"lr must be a positive learning rate, got {lr!r}.")
+    epochs = v.check_int(epochs, "epochs", minimum=1)
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
+    lr = v.check_real(lr, "lr", low=0, low_open=True, hint="It is the learning rate.")
     device = default_device() if device is None else torch.device(device)
     if seed is None:
         seed = int(torch.randint(0, 2**62, (1,)).item())
@@ -350,7 +343,7 @@ def predict_logits(model, x, *, batch_size=1024, device=None):
     """
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"x must be a torch tensor, got {type(x).__name__}.")
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    batch_size = v.check_int(batch_size, "batch_size", minimum=1)
     device = _model_device(model) if device is None else torch.device(device)
     was_training = model.training
     model.eval()
@@ -365,6 +358,19 @@ def predict_logits(model, x, *, batch_size=1024, device=None):
 def accuracy(logits, labels):
     """Fraction of rows whose arg-max logit equals the label (a Python float).
 
+    Parameters
+    ----------
+    logits : torch.Tensor
+        Shape ``(n, K)``, finite (probabilities work too: same arg-max).
+    labels : torch.Tensor
+        Integer class indices in ``[0, K)``, shape ``(n,)``, on the device of
+        ``logits``.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
     Examples
     --------
     >>> import torch
@@ -372,9 +378,7 @@ def accuracy(logits, labels):
     >>> accuracy(torch.tensor([[2.0, 1.0], [0.0, 3.0]]), torch.tensor([0, 0]))
     0.5
     """
-    if logits.ndim != 2 or labels.shape != logits.shape[:1]:
-        raise ValueError(
-            f"logits must be (batch, classes) and labels (batch,), got "
-            f"{tuple(logits.shape)} and {tuple(labels.shape)}."
-        )
+    v.check_float_tensor(logits, "logits", what="logits", ndim=2)
+    v.check_class_labels(labels, "labels", shape=logits.shape[:1],
+                         n_classes=logits.shape[1], rows_of="logits", like=logits)
     return float((logits.argmax(dim=1) == labels).double().mean())
