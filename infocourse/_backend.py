@@ -48,19 +48,22 @@ def to_numpy(x, dtype=None):
     return np.asarray(x, dtype=dtype)
 
 
-def _kl_terms(xp, x, y, log, where, zeros_like):
+def _kl_terms(xp, x, y):
     """``x (log x - log y)`` with 0 log(0/y) = 0 and x log(x/0) = inf (x > 0).
 
     Written as a difference of logarithms, not as ``xlogy(x, x / y)``: the
     quotient loses accuracy (or overflows) when ``x`` is subnormal or ``y``
-    tiny, cf. scipy gh-20710.
+    tiny, cf. scipy gh-20710. ``xp`` is numpy or torch (the same names). The
+    logarithms only ever see safe values where a term is 0 or inf, so the
+    gradient stays finite where x = 0 or y = 0.
     """
     pos = x > 0
+    infinite = pos & (y == 0)
+    finite = pos & ~infinite
     one = xp.ones_like(x)
-    safe_x = where(pos, x, one)
-    # y = 0 < x gives log y = -inf and the term +inf (the right value).
-    safe_y = where(pos, y, one)
-    return where(pos, x * (log(safe_x) - log(safe_y)), zeros_like(x))
+    term = x * (xp.log(xp.where(pos, x, one)) - xp.log(xp.where(finite, y, one)))
+    term = xp.where(finite, term, xp.zeros_like(term))
+    return xp.where(infinite, xp.full_like(term, math.inf), term)
 
 
 class NumpyOps:
@@ -74,9 +77,9 @@ class NumpyOps:
 
     @staticmethod
     def rel_entr(x, y):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _kl_terms(np, np.asarray(x), np.asarray(y), np.log, np.where,
-                             np.zeros_like)
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=float) if np.ndim(x) == 0 else x,
+                                   np.asarray(y, dtype=float) if np.ndim(y) == 0 else y)
+        return _kl_terms(np, x, y)
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):
@@ -174,7 +177,8 @@ class TorchOps:
 
         # The logs only see safe values where x = 0, so the gradient there is
         # finite (d/dx = log x - log y + 1 is only taken where x > 0).
-        return _kl_terms(torch, x, y, torch.log, torch.where, torch.zeros_like)
+        x, y = torch.broadcast_tensors(x, y)
+        return _kl_terms(torch, x, y)
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):

@@ -202,7 +202,12 @@ def conditional_entropy(p_xy, *, given=0, base=2):
     """
     base = v.check_base(base)
     p_xy = v.joint_table(p_xy, "p_xy")
-    if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Integral) or given not in (0, 1):
+    if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Integral):
+        raise TypeError(
+            f"given must be an int: 0 (condition on the row variable X) or 1 (on "
+            f"the column variable Y), got {type(given).__name__} {given!r}."
+        )
+    if given not in (0, 1):
         raise ValueError(
             f"given must be 0 (condition on the row variable X) or 1 (on the "
             f"column variable Y), got {given!r}."

@@ -101,10 +101,20 @@ def check_axis(x, axis, name):
 
 
 def check_same_shape(a, b, names):
-    """Both arrays must have the same shape (no silent broadcasting), dtype and device.
+    """Both arrays must have the same shape (no silent broadcasting), dtype and device."""
+    check_agree(a, b, names)
+    if tuple(a.shape) != tuple(b.shape):
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}."
+        )
 
-    Tensors must agree in dtype and device: torch would promote a float32
-    tensor to float64 (or fail on two devices) in the middle of a measure.
+
+def check_agree(a, b, names):
+    """Two tensors must agree in device and dtype (numpy arrays always do).
+
+    torch would promote a float32 tensor to float64 (or fail on two devices)
+    in the middle of a measure.
     """
     if is_tensor(a) and is_tensor(b):
         if a.device != b.device:
@@ -117,11 +127,6 @@ def check_same_shape(a, b, names):
                 f"{names[0]} has dtype {a.dtype} but {names[1]} has dtype {b.dtype}; "
                 f"cast one of them, e.g. {names[1]}.to({names[0]}.dtype)."
             )
-    if tuple(a.shape) != tuple(b.shape):
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, got "
-            f"{tuple(a.shape)} and {tuple(b.shape)}."
-        )
 
 
 def check_vector(x, name):

@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .._backend import ops_for
-from .arrays import as_array, check_axis, check_same_shape
+from .arrays import as_array, check_agree, check_axis, check_same_shape
 
 #: No tolerance is ever larger than this.
 TOLERANCE_CAP = 5e-3
@@ -129,6 +129,7 @@ def distribution_pair(p, q, names=("p", "q"), *, axis=-1):
     else:
         p = as_array(p, names[0])
     q = as_array(q, names[1], like=p if is_tensor(p) else None, like_name=names[0])
+    check_agree(p, q, names)
     p, ax = distribution(p, names[0], axis=axis)
     q, _ = distribution(q, names[1], axis=axis)
     check_same_shape(p, q, names)
