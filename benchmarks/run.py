@@ -148,7 +148,7 @@ def summary_markdown(res):
             f"{c['value_max_abs_diff']:.1e} (tol {c['value_tol']:.0e}) | "
             f"{'yes' if c['met'] else '**no**'} |"
         )
-    g = res["gpu"]
+    g = res.get("gpu", dict(skipped=True, reason="not run (--no-gpu)"))
     lines += ["", "GPU batched entropy: " + (
         f"skipped ({g['reason']})." if g.get("skipped")
         else f"{g['ours_ms']:.2f} ms on {g['device']}.")]
@@ -192,10 +192,14 @@ def main(argv=None):
     ap.add_argument("--no-build", action="store_true", help="skip the timed book build")
     ap.add_argument("--no-nbval", action="store_true", help="skip the timed nbval run")
     ap.add_argument("--timeout", type=int, default=240, help="seconds for the build / nbval")
+    ap.add_argument("--cases", default=None,
+                    help="comma-separated speed case ids to run (default: all), e.g. "
+                         "entropy_vector,entropy_batch; a partial run, so pass --out")
+    ap.add_argument("--no-gpu", action="store_true", help="skip the GPU entropy case")
     args = ap.parse_args(argv)
     if args.seeds < 200 and not args.quick:
         ap.error(f"--seeds must be at least 200 (issue 7), got {args.seeds}")
-    if (args.quick or args.no_accuracy) and args.out.resolve() == DEFAULT_OUT:
+    if (args.quick or args.no_accuracy or args.cases) and args.out.resolve() == DEFAULT_OUT:
         # The stored results are what the book's appendix shows: only a full run replaces them.
         ap.error(f"--quick and --no-accuracy runs are incomplete; pass --out PATH "
                  f"(not {DEFAULT_OUT.relative_to(ROOT)}, which the book's appendix shows)")
@@ -203,7 +207,15 @@ def main(argv=None):
     res = dict(machine=machine_info(), speed=[])
     print(f"machine: {res['machine']['cpu_model']}, {res['machine']['cpu_count']} cores, "
           f"load {res['machine']['load_average_start'][0]:.2f}", flush=True)
+    res["cold_start"] = cold = speed.cold_start(runs=3 if args.quick else 7)
+    print(f"  cold start       import infocourse {cold['import_s']:.3f} s (goal <= "
+          f"{cold['goals']['import_s']}), first entropy(65,536) {cold['first_call_ms']:.1f} ms "
+          f"(goal <= {cold['goals']['first_call_ms']:.0f}), torch imported: "
+          f"{cold['torch_imported']}  {'ok' if cold['met'] else 'MISSED'}", flush=True)
+    wanted = None if args.cases is None else set(args.cases.split(","))
     for make in speed.CASES:
+        if wanted is not None and make.__name__.lstrip("_") not in wanted:
+            continue
         c = speed.run_case(make, quick=args.quick)
         res["speed"].append(c)
         if "error" in c:
@@ -213,11 +225,12 @@ def main(argv=None):
                   f"  ratio {fmt_ratio(c['ratio']):>6} (goal <= {fmt_ratio(c['goal'])})"
                   f"  |diff| {c['value_max_abs_diff']:.1e}  {'ok' if c['met'] else 'MISSED'}",
                   flush=True)
-    res["gpu"] = speed.gpu_entropy(quick=args.quick)
-    print("  gpu entropy: " + (res["gpu"]["reason"] if res["gpu"]["skipped"]
-                               else f"{res['gpu']['ours_ms']:.2f} ms"), flush=True)
+    if not args.no_gpu:
+        res["gpu"] = speed.gpu_entropy(quick=args.quick)
+        print("  gpu entropy: " + (res["gpu"]["reason"] if res["gpu"]["skipped"]
+                                   else f"{res['gpu']['ours_ms']:.2f} ms"), flush=True)
 
-    goals = [c["met"] for c in res["speed"]]
+    goals = [c["met"] for c in res["speed"]] + [cold["met"]]
     if not args.no_accuracy:
         start = time.perf_counter()
         res["accuracy"] = accuracy.run(seeds=20 if args.quick else args.seeds)

@@ -198,3 +198,48 @@ def gpu_entropy(quick=False):
         ours="infocourse.entropy(P_cuda, axis=-1) + torch.cuda.synchronize()",
         ours_ms=median_ms(times["ours"]),
     )
+
+
+_COLD = r"""
+import sys, time, json
+t0 = time.perf_counter()
+import numpy as np
+import infocourse as ic
+t1 = time.perf_counter()
+p = np.full(65536, 1 / 65536)
+t2 = time.perf_counter()
+ic.entropy(p)
+t3 = time.perf_counter()
+print(json.dumps(dict(import_s=t1 - t0, first_call_ms=1e3 * (t3 - t2),
+                      torch_imported="torch" in sys.modules)))
+"""
+
+#: Goals of issue 16 for a fresh interpreter.
+COLD_GOALS = dict(import_s=0.3, first_call_ms=50.0)
+
+
+def cold_start(runs=5):
+    """``import infocourse`` and the first ``entropy`` of 65,536 numpy floats, cold.
+
+    Each run is a fresh interpreter (``import numpy`` included in the import
+    time); the medians are compared with :data:`COLD_GOALS`, and torch must
+    never have been imported.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True,
+                             check=True, env=env, cwd=root)
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    med = {k: float(np.median([r[k] for r in rows])) for k in COLD_GOALS}
+    torch_imported = any(r["torch_imported"] for r in rows)
+    met = all(med[k] <= g for k, g in COLD_GOALS.items()) and not torch_imported
+    return dict(id="cold_start", runs=runs, **med, goals=COLD_GOALS,
+                torch_imported=torch_imported, met=met)

@@ -9,8 +9,7 @@ All logarithms default to base 2 (bits); pass ``base=math.e`` for nats.
 
 from .conditional import conditional_mutual_information
 from .dependence import mutual_information, pointwise_mutual_information
-from .divergences import cross_entropy, js_divergence, kl_divergence
-from .divergences import total_variation
+from .divergences import cross_entropy, js_divergence, kl_divergence, total_variation
 from .fano import fano_bound, fano_error_lower_bound
 from .tables import marginals, normalize
 from .uncertainty import (
@@ -24,20 +23,20 @@ from .uncertainty import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "self_information",
-    "entropy",
     "binary_entropy",
-    "joint_entropy",
     "conditional_entropy",
+    "conditional_mutual_information",
     "cross_entropy",
-    "kl_divergence",
-    "js_divergence",
-    "total_variation",
-    "mutual_information",
-    "pointwise_mutual_information",
-    "normalize",
-    "marginals",
+    "entropy",
     "fano_bound",
     "fano_error_lower_bound",
-    "conditional_mutual_information",
+    "joint_entropy",
+    "js_divergence",
+    "kl_divergence",
+    "marginals",
+    "mutual_information",
+    "normalize",
+    "pointwise_mutual_information",
+    "self_information",
+    "total_variation",
 ]

@@ -1,17 +1,25 @@
-"""Array back ends: the few operations the measures need, for numpy and torch.
+"""The one array layer: every operation the measures need, for numpy and torch.
 
-Every measure is written once against this small interface, so numpy in gives
-numpy out and torch in gives torch out (dtype, device and autograd kept).
-torch is imported lazily: a tensor can only exist if torch is already loaded.
+Every measure is written once against this interface (``ops = ops_for(x)``),
+so numpy in gives numpy out and torch in gives torch out (dtype, device and
+autograd kept). No module outside this one branches on the array type.
+
+torch is never imported here for numpy input: a tensor can only exist if
+torch is already loaded, so :func:`is_tensor` looks in ``sys.modules``, and the
+torch operations import it lazily.
+
+Speed paths (e.g. the chunked entropy of long numpy vectors) are not here;
+they live in :mod:`infocourse._fast`, behind one seam, with this module as
+their plain reference.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-import warnings
 
 import numpy as np
+from scipy import linalg as sla
 from scipy import special
 
 
@@ -19,6 +27,52 @@ def is_tensor(x) -> bool:
     """True when ``x`` is a torch tensor (without importing torch)."""
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
+
+
+def to_numpy(x, dtype=None):
+    """A numpy array of ``x`` (a tensor is detached and copied to the host).
+
+    The one conversion from tensors to numpy: gradients are dropped, so use it
+    only where the result leaves the autograd graph (checks, numerical code).
+
+    Examples
+    --------
+    >>> print(to_numpy([0.5, 0.5]))
+    [0.5 0.5]
+    """
+    if is_tensor(x):
+        x = x.detach().cpu()
+        if str(x.dtype) == "torch.bfloat16":  # numpy has no bfloat16
+            x = x.float()
+        x = x.numpy()
+    return np.asarray(x, dtype=dtype)
+
+
+def _kl_terms(xp, x, y):
+    """``x log(x / y)`` with 0 log(0/y) = 0 and x log(x/0) = inf (x > 0).
+
+    The quotient is used where it is a normal float (then ``x / y`` is
+    correctly rounded and exact cases such as ``log(0.5 / 0.25)`` stay
+    exact); where it would underflow or overflow (``x`` subnormal, ``y``
+    tiny) the term is ``x (log x - log y)``, which keeps full relative
+    accuracy (scipy's ``rel_entr`` has the same guard, cf. scipy gh-20710).
+    ``xp`` is numpy or torch (the same names). The logarithms only ever see
+    safe values where a term is 0 or inf, so the gradient stays finite where
+    x = 0 or y = 0.
+    """
+    pos = x > 0
+    infinite = pos & (y == 0)
+    finite = pos & ~infinite
+    one = xp.ones_like(x)
+    safe_x, safe_y = xp.where(pos, x, one), xp.where(finite, y, one)
+    ratio = safe_x / safe_y
+    info = xp.finfo(ratio.dtype)
+    normal = (ratio >= info.tiny) & (ratio <= info.max)
+    direct = x * xp.log(xp.where(normal, ratio, xp.ones_like(ratio)))
+    split = x * (xp.log(safe_x) - xp.log(safe_y))
+    term = xp.where(normal, direct, split)
+    term = xp.where(finite, term, xp.zeros_like(term))
+    return xp.where(infinite, xp.full_like(term, math.inf), term)
 
 
 class NumpyOps:
@@ -32,7 +86,10 @@ class NumpyOps:
 
     @staticmethod
     def rel_entr(x, y):
-        return special.rel_entr(x, y)
+        x, y = np.broadcast_arrays(np.asarray(x, dtype=float) if np.ndim(x) == 0 else x,
+                                   np.asarray(y, dtype=float) if np.ndim(y) == 0 else y)
+        with np.errstate(over="ignore"):  # an overflowing x / y takes the other branch
+            return _kl_terms(np, x, y)
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):
@@ -54,11 +111,58 @@ class NumpyOps:
             return np.log2(x)
 
     @staticmethod
+    def log1p(x):
+        with np.errstate(divide="ignore"):
+            return np.log1p(x)
+
+    @staticmethod
+    def permute(x, order):
+        return np.transpose(x, order)
+
+    @staticmethod
+    def cholesky(a):
+        return np.linalg.cholesky(a)
+
+    @staticmethod
+    def logdet_from_cholesky(chol):
+        return 2 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(-1)
+
+    @staticmethod
+    def solve_lower(chol, b):
+        """Solve ``chol @ x = b`` for lower-triangular ``chol``."""
+        return sla.solve_triangular(chol, b, lower=True)
+
+    @staticmethod
+    def numel(x):
+        return x.size
+
+    @staticmethod
+    def sum64(x, axis=None):
+        """Sums as a float64 numpy array (for checks), whatever the dtype of ``x``."""
+        return np.asarray(np.sum(x, axis=axis, dtype=np.float64))
+
+    @staticmethod
+    def all_finite(x):
+        return bool(np.isfinite(x).all())
+
+    @staticmethod
+    def min(x):
+        return float(np.min(x))
+
+    @staticmethod
+    def max(x):
+        return float(np.max(x))
+
+    @staticmethod
+    def eps(x):
+        return float(np.finfo(x.dtype).eps)
+
+    @staticmethod
     def finish(x):
         # Adding +0.0 turns an IEEE negative zero (-(1·log 1)) into 0.0, and
         # 0-d arrays into numpy scalars.
-        out = x + 0.0
-        return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+        out = np.asarray(x) + 0.0
+        return out[()] if out.ndim == 0 else out
 
 
 class TorchOps:
@@ -81,9 +185,10 @@ class TorchOps:
     def rel_entr(x, y):
         import torch
 
-        # x·log(x/y), with the division guarded where x = 0 (same reason).
-        safe_y = torch.where(x > 0, y, torch.ones_like(y))
-        return TorchOps.xlogy(x, x / safe_y)
+        # The logs only see safe values where x = 0, so the gradient there is
+        # finite (d/dx = log x - log y + 1 is only taken where x > 0).
+        x, y = torch.broadcast_tensors(x, y)
+        return _kl_terms(torch, x, y)
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):
@@ -112,6 +217,66 @@ class TorchOps:
         return torch.log2(x)
 
     @staticmethod
+    def log1p(x):
+        import torch
+
+        return torch.log1p(x)
+
+    @staticmethod
+    def permute(x, order):
+        return x.permute(order)
+
+    @staticmethod
+    def cholesky(a):
+        import torch
+
+        return torch.linalg.cholesky(a)
+
+    @staticmethod
+    def logdet_from_cholesky(chol):
+        import torch
+
+        return 2 * torch.log(torch.diagonal(chol, dim1=-2, dim2=-1)).sum(-1)
+
+    @staticmethod
+    def solve_lower(chol, b):
+        import torch
+
+        return torch.linalg.solve_triangular(chol, b, upper=False)
+
+    @staticmethod
+    def numel(x):
+        return x.numel()
+
+    @staticmethod
+    def sum64(x, axis=None):
+        import torch
+
+        d = x.detach()
+        s = d.sum(dtype=torch.float64) if axis is None else d.sum(dim=axis, dtype=torch.float64)
+        return s.cpu().numpy()
+
+    @staticmethod
+    def all_finite(x):
+        import torch
+
+        return bool(torch.isfinite(x.detach()).all())
+
+    @staticmethod
+    def min(x):
+        return float(x.detach().min())
+
+    @staticmethod
+    def max(x):
+        return float(x.detach().max())
+
+    @staticmethod
+    def eps(x):
+        import torch
+
+        return float(torch.finfo(x.dtype).eps)
+
+    @staticmethod
     def finish(x):
         return x + 0.0
 
@@ -121,122 +286,22 @@ def ops_for(x):
     return TorchOps if is_tensor(x) else NumpyOps
 
 
+def first_tensor(*xs):
+    """The first torch tensor among ``xs``, or None (the ``like`` of a conversion)."""
+    return next((x for x in xs if is_tensor(x)), None)
+
+
+def kind(x) -> str:
+    """'a torch tensor', 'a numpy array' or 'a Python sequence', for messages."""
+    if is_tensor(x):
+        return "a torch tensor"
+    if isinstance(x, np.ndarray):
+        return "a numpy array"
+    return "a Python sequence"
+
+
 def nats_to(value, base):
     """Convert a quantity in nats to units of ``base`` (bits for base 2)."""
     if base == math.e:
         return value
     return value / math.log(base)
-
-
-# --- Fused fast path for large numpy arrays -----------------------------------
-#
-# scipy/numpy spend most of an entropy on the logarithm (numpy's float64 log is
-# scalar on most x86 CPUs) and on memory traffic of full-size temporaries.
-# torch's CPU log is vectorised (SLEEF). Working on a zero-copy torch view of
-# the numpy array in cache-sized chunks computes sum p*log p, the sums the
-# validation needs and the minimum in one sweep over memory.
-
-#: Arrays with fewer elements than this take the plain numpy path (and never
-#: import torch): there the fixed cost of the chunk loop is not worth it.
-FUSED_MIN_SIZE = 1 << 16
-
-# Elements per chunk: a chunk and its logarithm stay in the L2 cache.
-_CHUNK = 1 << 17
-
-
-def _torch_or_none():
-    try:
-        import torch
-    except ImportError:  # torch is optional for the numpy measures
-        return None
-    return torch
-
-
-def fused_plogp(p, axis, *, min_size=None):
-    r"""One pass over a large float numpy array for :func:`infocourse.entropy`.
-
-    Computes, along ``axis`` (or over all elements if ``axis`` is None),
-
-    .. math:: s_{\log} = \sum_x p(x) \ln p(x), \qquad s = \sum_x p(x),
-
-    and the overall minimum of ``p``, chunk by chunk on a zero-copy
-    ``torch.from_numpy`` view (torch is imported here, not at package import).
-    ``0 \ln 0 = 0`` comes from clamping to the smallest subnormal before the log,
-    which changes no other value (every positive float is at least that).
-
-    Parameters
-    ----------
-    p : numpy.ndarray
-        float32 or float64, native byte order, at least ``min_size`` elements.
-    axis : int or None
-        Normalised (non-negative) axis that indexes outcomes.
-    min_size : int, optional
-        Smaller arrays are left to the numpy path; default ``FUSED_MIN_SIZE``.
-
-    Returns
-    -------
-    (plogp, sums, minimum) or None
-        ``plogp`` and ``sums`` are numpy arrays of ``p``'s dtype with ``axis``
-        reduced (0-d for a vector or ``axis=None``); ``minimum`` a float (NaN
-        if ``p`` has NaN). None when the fast path does not apply (other
-        input, small array, torch not installed): the caller then uses
-        :class:`NumpyOps`. The values are not validated here: NaN, inf and
-        negative entries show up in ``sums`` and ``minimum``, which
-        :func:`infocourse._validation.check_distribution` checks.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> plogp, sums, lo = fused_plogp(np.full((2, 4), 0.25), 1, min_size=1)
-    >>> print(plogp.round(4), sums, lo)
-    [-1.3863 -1.3863] [1. 1.] 0.25
-    """
-    if (
-        type(p) is not np.ndarray
-        or p.dtype not in (np.float32, np.float64)
-        or not p.dtype.isnative
-        or p.size < max(FUSED_MIN_SIZE if min_size is None else min_size, 1)
-    ):
-        return None
-    torch = _torch_or_none()
-    if torch is None:
-        return None
-    q = p.reshape(-1) if axis is None else np.moveaxis(p, axis, -1)
-    batch, n = q.shape[:-1], q.shape[-1]
-    q = np.ascontiguousarray(q).reshape(-1, n)  # a view unless p was strided
-    with warnings.catch_warnings():
-        # A read-only array gives a warning about writes; nothing is written to it.
-        warnings.simplefilter("ignore", UserWarning)
-        x = torch.from_numpy(q)
-    rows = x.shape[0]
-    tiny = float(np.finfo(p.dtype).smallest_subnormal)
-    plogp = torch.empty(rows, dtype=x.dtype)
-    sums = torch.empty(rows, dtype=x.dtype)
-    lows = []
-    if n >= _CHUNK // 2:
-        # Long rows (e.g. one vector of 10^7): chunks along the outcomes.
-        buf = torch.empty(min(n, _CHUNK), dtype=x.dtype)
-        for r in range(rows):
-            part_h, part_s = [], []
-            for start in range(0, n, _CHUNK):
-                c = x[r, start:start + _CHUNK]
-                o = buf[: c.shape[0]]
-                torch.clamp(c, min=tiny, out=o).log_().mul_(c)
-                part_h.append(o.sum())
-                part_s.append(c.sum())
-                lows.append(c.amin())
-            plogp[r] = torch.stack(part_h).sum()
-            sums[r] = torch.stack(part_s).sum()
-    else:
-        # Many short rows (a batch of predictions): blocks of whole rows.
-        step = max(1, _CHUNK // n)
-        buf = torch.empty((min(step, rows), n), dtype=x.dtype)
-        for start in range(0, rows, step):
-            c = x[start:start + step]
-            o = buf[: c.shape[0]]
-            torch.clamp(c, min=tiny, out=o).log_().mul_(c)
-            plogp[start:start + step] = o.sum(dim=1)
-            sums[start:start + step] = c.sum(dim=1)
-            lows.append(c.amin())
-    lo = float(torch.stack(lows).min())
-    return plogp.numpy().reshape(batch), sums.numpy().reshape(batch), lo

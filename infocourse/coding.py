@@ -14,13 +14,13 @@ combinatorial object, not something one differentiates.
 from __future__ import annotations
 
 import heapq
-import math  # noqa: F401  (math.isclose in the doctests)
+import math
 from collections import Counter
 
 import numpy as np
 
 from . import _validation as v
-from ._backend import is_tensor
+from ._backend import to_numpy
 
 
 def _probabilities(p, name="p"):
@@ -28,18 +28,14 @@ def _probabilities(p, name="p"):
     p = v.as_array(p, name)
     v.check_vector(p, name)
     p, _ = v.distribution(p, name)
-    if is_tensor(p):
-        p = p.detach().cpu().double().numpy()
-    return np.asarray(p, dtype=np.float64)
+    return to_numpy(p, dtype=np.float64)
 
 
 def _lengths(lengths, name="lengths"):
     """Checked 1-D code lengths: non-negative integers or ``inf``."""
     arr = v.as_array(lengths, name)
     v.check_vector(arr, name)
-    if is_tensor(arr):
-        arr = arr.detach().cpu().double().numpy()
-    arr = np.asarray(arr, dtype=np.float64)
+    arr = to_numpy(arr, dtype=np.float64)
     finite = np.isfinite(arr)
     if np.isnan(arr).any() or (arr < 0).any() or (arr[finite] != np.round(arr[finite])).any():
         raise ValueError(

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
 from . import _validation as v
-from ._backend import is_tensor, nats_to, ops_for
+from ._backend import nats_to, ops_for
 
 __all__ = ["conditional_mutual_information"]
 
@@ -39,19 +37,6 @@ def _given_axis(given):
     return given
 
 
-def _reject_bool(p):
-    """A boolean table is a mask, not probabilities: refuse it (private validator)."""
-    dtype = getattr(p, "dtype", None)
-    if dtype is None:
-        dtype = np.asarray(p).dtype if isinstance(p, (list, tuple)) else None
-    if dtype is not None and str(dtype) in ("bool", "torch.bool"):
-        raise TypeError(
-            "p must hold probabilities, got a boolean array; convert a mask of "
-            "outcomes into probabilities explicitly, e.g. "
-            "infocourse.normalize(mask.astype(float), axis=None)."
-        )
-
-
 def _cmi_middle(p, base):
     """I(A; C | B) of a checked 3-D table with axes (A, B, C), in units of ``base``."""
     ops = ops_for(p)
@@ -69,7 +54,7 @@ def _cmi(p, given, base):
     """Core of :func:`conditional_mutual_information` on a checked table."""
     x_axis, y_axis = (a for a in range(3) if a != given)
     order = (x_axis, given, y_axis)
-    p = p.permute(order) if is_tensor(p) else p.transpose(order)
+    p = ops_for(p).permute(p, order)
     return _cmi_middle(p, base)
 
 
@@ -155,7 +140,6 @@ def conditional_mutual_information(p, *, given, base=2):
     """
     given = _given_axis(given)
     base = v.check_base(base)
-    _reject_bool(p)
     p = v.as_array(p, "p")
     if p.ndim != 3:
         raise ValueError(

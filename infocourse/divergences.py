@@ -133,6 +133,9 @@ def js_divergence(p, q, *, base=2, axis=-1):
     p, q, ax = v.distribution_pair(p, q, axis=axis)
     ops = ops_for(p)
     m = 0.5 * (p + q)
+    # Half the smallest subnormal rounds to 0; m must stay > 0 where p or q is
+    # (else the term would be inf): keep p + q there (a change below 1e-323).
+    m = ops.where((m == 0) & (p + q > 0), p + q, m)
     js = 0.5 * ops.sum(ops.rel_entr(p, m) + ops.rel_entr(q, m), axis=ax)
     return ops.finish(nats_to(js, base))
 

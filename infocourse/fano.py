@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from . import _validation as v
+from ._backend import to_numpy
 
 __all__ = ["fano_bound", "fano_error_lower_bound"]
 
@@ -24,17 +25,8 @@ _BISECTION_STEPS = 200  # halves [0, 1] far below the spacing of float64 numbers
 
 
 def _real_array(x, name):
-    """Private validator: a non-empty, finite, non-boolean float64 numpy array."""
-    if isinstance(x, bool) or (isinstance(x, np.ndarray) and x.dtype == bool):
-        raise TypeError(
-            f"{name} must hold real numbers, got booleans; pass floats such as "
-            f"0.1 instead."
-        )
-    if hasattr(x, "detach"):  # a torch tensor: this module works on numpy values
-        x = x.detach().cpu().numpy()
-        if x.dtype == bool:
-            raise TypeError(f"{name} must hold real numbers, got a boolean tensor.")
-    arr = np.array(v.as_array(x, name), dtype=np.float64)
+    """A non-empty, finite float64 numpy array (a tensor is copied to the host)."""
+    arr = to_numpy(v.as_array(x, name), dtype=np.float64)
     v.check_finite(arr, name)
     return arr
 

@@ -22,10 +22,9 @@ import math  # noqa: F401  (math.e in the doctests)
 import numbers
 
 import numpy as np
-from scipy import linalg as sla
 
 from . import _validation as v
-from ._backend import is_tensor, nats_to
+from ._backend import NumpyOps, first_tensor, nats_to, ops_for, to_numpy
 
 __all__ = [
     "entropy",
@@ -36,46 +35,6 @@ __all__ = [
 ]
 
 _LOG_2PIE = float(np.log(2 * np.pi * np.e))
-
-
-def _finish(x):
-    if is_tensor(x):
-        return x + 0.0
-    out = np.asarray(x) + 0.0
-    return out[()] if out.ndim == 0 else out
-
-
-def _log(x):
-    if is_tensor(x):
-        import torch
-
-        return torch.log(x)
-    return np.log(x)
-
-
-def _cholesky(cov):
-    if is_tensor(cov):
-        import torch
-
-        return torch.linalg.cholesky(cov)
-    return np.linalg.cholesky(cov)
-
-
-def _logdet_from_cholesky(chol):
-    if is_tensor(chol):
-        import torch
-
-        return 2 * torch.log(torch.diagonal(chol, dim1=-2, dim2=-1)).sum(-1)
-    return 2 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(-1)
-
-
-def _solve_lower(chol, b):
-    """Solve ``chol @ x = b`` for lower-triangular ``chol``."""
-    if is_tensor(chol):
-        import torch
-
-        return torch.linalg.solve_triangular(chol, b, upper=False)
-    return sla.solve_triangular(chol, b, lower=True)
 
 
 def entropy(cov_or_var, *, base=2):
@@ -126,11 +85,13 @@ def entropy(cov_or_var, *, base=2):
     c = v.as_array(cov_or_var, "cov_or_var")
     if c.ndim <= 1:
         v.check_variance(c, "cov_or_var")
-        return _finish(nats_to(0.5 * (_LOG_2PIE + _log(c)), base))
+        ops = ops_for(c)
+        return ops.finish(nats_to(0.5 * (_LOG_2PIE + ops.log(c)), base))
     v.check_covariance(c, "cov_or_var")
     d = c.shape[-1]
-    logdet = _logdet_from_cholesky(_cholesky(c))
-    return _finish(nats_to(0.5 * (d * _LOG_2PIE + logdet), base))
+    ops = ops_for(c)
+    logdet = ops.logdet_from_cholesky(ops.cholesky(c))
+    return ops.finish(nats_to(0.5 * (d * _LOG_2PIE + logdet), base))
 
 
 def kl_divergence(mu0, cov0, mu1, cov1, *, base=2):
@@ -179,7 +140,8 @@ def kl_divergence(mu0, cov0, mu1, cov1, *, base=2):
     """
     base = v.check_base(base)
     args = {"mu0": mu0, "cov0": cov0, "mu1": mu1, "cov1": cov1}
-    like = next((a for a in args.values() if is_tensor(a)), None)
+    like = first_tensor(*args.values())
+    ops = ops_for(like)
     a = {k: v.as_array(x, k, like=like) for k, x in args.items()}
     for k in ("mu0", "mu1"):
         v.check_finite(a[k], k)
@@ -197,8 +159,8 @@ def kl_divergence(mu0, cov0, mu1, cov1, *, base=2):
                 + ". For multivariate Gaussians pass (d, d) covariance matrices."
             ) from None
         ratio = cov0 / cov1
-        out = 0.5 * (ratio - 1 - _log(ratio) + (mu0 - mu1) ** 2 / cov1)
-        return _finish(nats_to(out, base))
+        out = 0.5 * (ratio - 1 - ops.log(ratio) + (mu0 - mu1) ** 2 / cov1)
+        return ops.finish(nats_to(out, base))
     for k, c in (("cov0", cov0), ("cov1", cov1)):
         if c.ndim != 2:
             raise ValueError(
@@ -218,13 +180,13 @@ def kl_divergence(mu0, cov0, mu1, cov1, *, base=2):
                 f"{k} must be a mean vector of shape ({d},) to match the covariance, "
                 f"got shape {tuple(m.shape)}."
             )
-    l0, l1 = _cholesky(cov0), _cholesky(cov1)
-    m = _solve_lower(l1, l0)                       # L1^{-1} L0
-    z = _solve_lower(l1, (mu1 - mu0)[:, None])     # L1^{-1} (mu1 - mu0)
+    l0, l1 = ops.cholesky(cov0), ops.cholesky(cov1)
+    m = ops.solve_lower(l1, l0)                       # L1^{-1} L0
+    z = ops.solve_lower(l1, (mu1 - mu0)[:, None])     # L1^{-1} (mu1 - mu0)
     out = 0.5 * (
-        (m**2).sum() + (z**2).sum() - d + _logdet_from_cholesky(l1) - _logdet_from_cholesky(l0)
+        (m**2).sum() + (z**2).sum() - d + ops.logdet_from_cholesky(l1) - ops.logdet_from_cholesky(l0)
     )
-    return _finish(nats_to(out, base))
+    return ops.finish(nats_to(out, base))
 
 
 def mutual_information_from_correlation(rho, *, base=2):
@@ -258,13 +220,8 @@ def mutual_information_from_correlation(rho, *, base=2):
     base = v.check_base(base)
     r = v.as_array(rho, "rho")
     v.check_correlation(r, "rho")
-    if is_tensor(r):
-        import torch
-
-        out = -0.5 * torch.log1p(-(r**2))
-    else:
-        out = -0.5 * np.log1p(-(r**2))
-    return _finish(nats_to(out, base))
+    ops = ops_for(r)
+    return ops.finish(nats_to(-0.5 * ops.log1p(-(r**2)), base))
 
 
 def mutual_information_from_covariance(cov, dims_x, *, base=2):
@@ -304,8 +261,7 @@ def mutual_information_from_covariance(cov, dims_x, *, base=2):
     """
     base = v.check_base(base)
     c = v.as_array(cov, "cov")
-    if is_tensor(c):
-        c = c.detach().cpu().double().numpy()
+    c = to_numpy(c, dtype=np.float64)
     if c.ndim != 2:
         raise ValueError(f"cov must be a (d, d) covariance matrix, got shape {tuple(c.shape)}.")
     v.check_covariance(c, "cov")
@@ -335,9 +291,9 @@ def mutual_information_from_covariance(cov, dims_x, *, base=2):
                 f"and fewer than d = {d} of them, got {dims_x!r}."
             )
     iy = np.setdiff1d(np.arange(d), ix)
-    logdet = lambda m: _logdet_from_cholesky(np.linalg.cholesky(m))  # noqa: E731
+    logdet = lambda m: NumpyOps.logdet_from_cholesky(np.linalg.cholesky(m))
     out = 0.5 * (logdet(c[np.ix_(ix, ix)]) + logdet(c[np.ix_(iy, iy)]) - logdet(c))
-    return _finish(nats_to(max(out, 0.0), base))
+    return NumpyOps.finish(nats_to(max(out, 0.0), base))
 
 
 def sample_correlated(rho, n, *, seed=None):
@@ -377,22 +333,16 @@ def sample_correlated(rho, n, *, seed=None):
     ----------
     Cover and Thomas (2006), section 8.5.
     """
-    r = v.as_array(rho, "rho")
-    if r.ndim != 0 or is_tensor(r):
+    r = to_numpy(v.as_array(rho, "rho"))
+    if r.ndim != 0:
         raise TypeError(f"rho must be a single number, got {rho!r}.")
     v.check_correlation(r, "rho")
     shape = (n,) if not isinstance(n, tuple) else n
     if not shape:
         raise ValueError("n must be a positive int or a non-empty tuple of them, got ().")
     for s in shape:
-        v.check_int(s, "n", minimum=1)
-    if not (seed is None or isinstance(seed, np.random.Generator)
-            or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool))):
-        raise TypeError(
-            f"seed must be an int, a numpy.random.Generator or None, got "
-            f"{type(seed).__name__} {seed!r}."
-        )
-    rng = np.random.default_rng(seed)
+        v.check_positive_int(s, "n")
+    rng = v.check_seed(seed)
     rho = float(r)
     z = rng.standard_normal((2, *shape))
     return z[0], rho * z[0] + np.sqrt(1 - rho**2) * z[1]

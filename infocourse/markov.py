@@ -14,25 +14,25 @@ numpy in gives numpy out, torch in gives torch out (as in the core measures).
 
 from __future__ import annotations
 
-import math  # noqa: F401  (math.e in the doctests)
+import math
 import numbers
 
 import numpy as np
 
 from . import _validation as v
-from ._backend import is_tensor, ops_for
+from ._backend import first_tensor, ops_for
 from .conditional import _cmi
 
 __all__ = [
     "binary_symmetric_channel",
-    "symmetric_channel",
-    "random_channel",
-    "output_distribution",
-    "joint_from_channel",
     "compose_channels",
-    "markov_chain_joint",
-    "pair_table",
     "conditional_mutual_information",
+    "joint_from_channel",
+    "markov_chain_joint",
+    "output_distribution",
+    "pair_table",
+    "random_channel",
+    "symmetric_channel",
 ]
 
 
@@ -133,8 +133,9 @@ def random_channel(n_in, n_out, *, seed, concentration=1.0):
     ----------
     n_in, n_out : int
         Input and output alphabet sizes (>= 1).
-    seed : int or numpy.random.Generator
-        Seed (or generator) for reproducibility; required.
+    seed : int >= 0, numpy.random.Generator or None
+        Seed (or generator) for reproducibility; required, so that ``None``
+        (fresh entropy) is a deliberate choice.
     concentration : float, default 1.0
         Dirichlet parameter (> 0): 1 draws rows uniformly from the simplex,
         small values give nearly deterministic rows, large values nearly
@@ -156,17 +157,13 @@ def random_channel(n_in, n_out, *, seed, concentration=1.0):
     ----------
     Cover and Thomas (2006), section 7.1.
     """
-    n_in = v.check_int(n_in, "n_in", minimum=1)
-    n_out = v.check_int(n_out, "n_out", minimum=1)
+    n_in = v.check_positive_int(n_in, "n_in")
+    n_out = v.check_positive_int(n_out, "n_out")
     if isinstance(concentration, bool) or not isinstance(concentration, numbers.Real) or not (
         math.isfinite(concentration) and concentration > 0
     ):
         raise ValueError(f"concentration must be a finite number > 0, got {concentration!r}.")
-    if not isinstance(seed, (numbers.Integral, np.random.Generator)) or isinstance(seed, bool):
-        raise TypeError(
-            f"seed must be an int or a numpy.random.Generator, got {type(seed).__name__}."
-        )
-    rng = np.random.default_rng(seed)
+    rng = v.check_seed(seed)
     return rng.dirichlet(np.full(n_out, float(concentration)), size=n_in)
 
 
@@ -235,11 +232,10 @@ def joint_from_channel(p_x, channel):
     ----------
     Cover and Thomas (2006), section 7.1.
     """
-    like = channel if is_tensor(channel) else None
-    p, _ = v.distribution(p_x, "p_x", like=like)
+    p, _ = v.distribution(p_x, "p_x", like=first_tensor(channel), like_name="channel")
     if p.ndim != 1:
         raise ValueError(f"p_x must be a 1-D distribution, got shape {tuple(p.shape)}.")
-    w = _channel(channel, like=p if is_tensor(p) else None)
+    w = _channel(channel, like=first_tensor(p))
     if w.shape[0] != p.shape[0]:
         raise ValueError(
             f"channel has {w.shape[0]} rows (inputs) but p_x has {p.shape[0]} outcomes; "
@@ -279,7 +275,7 @@ def compose_channels(*channels):
     """
     if not channels:
         raise ValueError("compose_channels needs at least one channel.")
-    like = next((c for c in channels if is_tensor(c)), None)
+    like = first_tensor(*channels)
     mats = [_channel(c, f"channels[{i}]", like=like) for i, c in enumerate(channels)]
     out = mats[0]
     for i, w in enumerate(mats[1:], start=1):
@@ -325,7 +321,7 @@ def markov_chain_joint(p_x, *channels):
     if not channels:
         raise ValueError("markov_chain_joint needs at least one channel.")
     joint = joint_from_channel(p_x, channels[0])
-    like = joint if is_tensor(joint) else None
+    like = first_tensor(joint)
     for i, c in enumerate(channels[1:], start=1):
         w = _channel(c, f"channels[{i}]", like=like)
         if w.shape[0] != joint.shape[-1]:

@@ -31,16 +31,16 @@ import numpy as np
 from scipy import optimize, special
 
 from . import _validation as v
-from ._backend import is_tensor, nats_to
+from ._backend import nats_to
 
 __all__ = [
     "GaussianFit",
-    "mixture_logpdf",
-    "mixture_pdf",
-    "mixture_moments",
     "default_grid",
-    "grid_kl_divergence",
     "fit_gaussian",
+    "grid_kl_divergence",
+    "mixture_logpdf",
+    "mixture_moments",
+    "mixture_pdf",
 ]
 
 _DIVERGENCES = ("forward", "reverse")
@@ -77,15 +77,9 @@ class GaussianFit:
 
 def _mixture(weights, means, variances):
     """Check and convert the three parameter vectors of a mixture."""
-    for name, x in (("weights", weights), ("means", means), ("variances", variances)):
-        if is_tensor(x):
-            raise TypeError(
-                f"{name} is a torch tensor; this module is numerical (numpy). "
-                f"Pass {name}.detach().cpu().numpy() or a list."
-            )
-    w, _ = v.distribution(weights, "weights")
-    m = v.as_array(means, "means")
-    s2 = v.as_array(variances, "variances")
+    w, _ = v.distribution(v.as_numpy_array(weights, "weights"), "weights")
+    m = v.as_numpy_array(means, "means")
+    s2 = v.as_numpy_array(variances, "variances")
     for name, x in (("weights", w), ("means", m), ("variances", s2)):
         if x.ndim != 1:
             raise ValueError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import _validation as v
-from ._backend import is_tensor
+from ._backend import ops_for
 
 
 def normalize(weights, *, axis=-1):
@@ -42,9 +42,7 @@ def normalize(weights, *, axis=-1):
         raise ValueError("weights is a scalar; pass one weight per outcome.")
     v.check_nonnegative(w, "weights")
     ax = None if axis is None else v.check_axis(w, axis, "weights")
-    total = w.sum() if ax is None else (
-        w.sum(dim=ax, keepdim=True) if is_tensor(w) else w.sum(axis=ax, keepdims=True)
-    )
+    total = ops_for(w).sum(w, axis=ax, keepdims=ax is not None)
     if bool((total == 0).any()):
         raise ValueError(
             "weights sum to 0 along axis "

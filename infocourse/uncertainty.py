@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math  # noqa: F401  (math.e in the doctests)
+import numbers
 
+import numpy as np
+
+from . import _fast
 from . import _validation as v
-from ._backend import NumpyOps, fused_plogp, nats_to, ops_for
+from ._backend import nats_to, ops_for
 
 
 def self_information(p, *, base=2):
@@ -89,16 +93,9 @@ def entropy(p, *, base=2, axis=-1):
     Wiley (2006), eq. (2.1).
     """
     base = v.check_base(base)
-    p, ax = v.distribution(p, "p", axis=axis, check=False)
-    # Large numpy arrays: one fused pass (torch's vectorised log on a zero-copy
-    # view) gives sum p log p and the sums/minimum the check needs; None otherwise.
-    fused = fused_plogp(p, ax)
-    reductions = None if fused is None else fused[1:]
-    v.check_distribution(p, "p", ax, shown_axis=axis, fused=reductions)
-    if fused is not None:
-        return NumpyOps.finish(nats_to(-fused[0], base))
-    ops = ops_for(p)
-    return ops.finish(nats_to(-ops.sum(ops.xlogy(p, p), axis=ax), base))
+    p, ax = v.distribution(p, "p", axis=axis)
+    # Large numpy arrays take the chunked path of infocourse._fast.
+    return ops_for(p).finish(nats_to(-_fast.plogp_sum(p, ax), base))
 
 
 def binary_entropy(p, *, base=2):
@@ -205,7 +202,12 @@ def conditional_entropy(p_xy, *, given=0, base=2):
     """
     base = v.check_base(base)
     p_xy = v.joint_table(p_xy, "p_xy")
-    if given not in (0, 1) or isinstance(given, bool):
+    if isinstance(given, (bool, np.bool_)) or not isinstance(given, numbers.Integral):
+        raise TypeError(
+            f"given must be an int: 0 (condition on the row variable X) or 1 (on "
+            f"the column variable Y), got {type(given).__name__} {given!r}."
+        )
+    if given not in (0, 1):
         raise ValueError(
             f"given must be 0 (condition on the row variable X) or 1 (on the "
             f"column variable Y), got {given!r}."

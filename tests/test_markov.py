@@ -176,7 +176,7 @@ def test_bad_parameters():
     with pytest.raises(ValueError, match="concentration"):
         markov.random_channel(2, 2, seed=0, concentration=0.0)
     with pytest.raises(TypeError, match="seed"):
-        markov.random_channel(2, 2, seed=None)
+        markov.random_channel(2, 2, seed=0.5)  # one seed rule (check_seed): a float is refused
     with pytest.raises(ValueError, match="at least one channel"):
         markov.compose_channels()
     with pytest.raises(ValueError, match="two different axes"):
