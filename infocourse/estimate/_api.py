@@ -228,6 +228,8 @@ def entropy(samples, *, method, base=2, bins=None, k=None, jitter=None, seed=Non
         Differential entropy of 1-D continuous samples from a histogram with
         ``bins`` (default ``"fd"``): :math:`\hat H(\hat p) + \sum_i \hat p_i \log w_i`
         for bin probabilities :math:`\hat p_i` and widths :math:`w_i`.
+        Constant samples give ``-inf`` (a point mass has no density) unless
+        ``bins`` are explicit edges; a single sample raises ValueError.
     ``"kl"``
         Kozachenko-Leonenko k-nearest-neighbour estimate of differential
         entropy (Euclidean distances, default ``k=3``), samples ``(n,)`` or
@@ -327,6 +329,14 @@ def kl_divergence(x, y, *, method="knn", k=1, base=2):
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        Too few samples for ``k``; ``x`` with duplicated points or points
+        that coincide with ``y``; constant ``y`` (Q a point mass: the
+        divergence is infinite); NaN/inf, or values above 1e150 in
+        magnitude (distances would overflow); bad ``base``.
+
     Examples
     --------
     >>> import numpy as np
@@ -355,4 +365,10 @@ def kl_divergence(x, y, *, method="knn", k=1, base=2):
         )
     k = c.neighbours(k, xs.shape[0], "x")
     c.neighbours(k, ys.shape[0], "y", need=k)
+    if ys.shape[0] > 1 and (ys == ys[0]).all():
+        raise ValueError(
+            f"y is constant (all {ys.shape[0]} samples equal): Q is a point mass with no "
+            f"density, so D(P || Q) is infinite and the kNN estimate meaningless. Pass "
+            f"samples of a continuous Q."
+        )
     return float(nats_to(knn_divergence.kl_divergence(xs, ys, k), base))

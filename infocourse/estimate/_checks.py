@@ -16,6 +16,11 @@ from .. import _validation as v
 from .._backend import is_tensor
 
 
+# Largest sample magnitude the continuous estimators accept: the squared
+# Euclidean distance of two such samples in d < 10^7 dimensions stays finite.
+MAX_MAGNITUDE = 1e150
+
+
 def _to_numpy(x):
     if is_tensor(x):
         return x.detach().cpu().numpy()
@@ -56,6 +61,13 @@ def continuous(x, name):
             f"{name} contains NaN or infinite values; drop those samples (in x and y "
             f"together) or impute them first."
         )
+    top = float(np.abs(arr).max())
+    if top > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{name} holds values of magnitude up to {top:.3g}, above {MAX_MAGNITUDE:.0e}: "
+            f"differences and squared distances between samples would overflow to inf. "
+            f"Rescale {name} first (e.g. standardise each column)."
+        )
     return arr
 
 
@@ -70,11 +82,15 @@ def one_dimensional(arr, name, method):
     return arr[:, 0]
 
 
-def _label_array(x, name):
+def rows(x, name, what="labels"):
+    """``x`` as a numpy array indexable by rows: labels or samples, one per row.
+
+    Ragged sequences (tuples of different lengths) become 1-D object arrays.
+    """
     x = _to_numpy(x)
     if x is None or isinstance(x, (str, bytes)) or np.isscalar(x):
         raise TypeError(
-            f"{name} must be a sequence of labels (one per sample), got "
+            f"{name} must be a sequence of {what} (one per sample), got "
             f"{type(x).__name__} {x!r}."
         )
     try:
@@ -84,7 +100,12 @@ def _label_array(x, name):
         arr = np.empty(len(items), dtype=object)
         arr[:] = items
     if arr.ndim == 0:
-        raise TypeError(f"{name} must be a sequence of labels (one per sample), got {x!r}.")
+        raise TypeError(f"{name} must be a sequence of {what} (one per sample), got {x!r}.")
+    return arr
+
+
+def _label_array(x, name):
+    arr = rows(x, name)
     if arr.ndim > 2:
         raise ValueError(
             f"{name} must have shape (n,) (one label per sample) or (n, d) (each row "

@@ -169,7 +169,21 @@ def mutual_information(x, y, bins):
 
 
 def entropy(values, bins):
-    """Histogram estimate of differential entropy in nats of 1-D samples."""
+    """Histogram estimate of differential entropy in nats of 1-D samples.
+
+    Degenerate samples: fewer than 2 raise ValueError; constant samples with
+    data-derived edges (a count or a rule) give ``-inf``, the differential
+    entropy of a point mass (numpy would invent a bin of width 1 around it
+    and report 0). Explicit edges are taken as given.
+    """
+    if values.shape[0] < 2:
+        raise ValueError(
+            f"samples holds {values.shape[0]} sample; method='histogram' needs at "
+            f"least 2 to estimate a density. Pass more samples."
+        )
+    data_edges = isinstance(bins, (numbers.Integral, str)) and not isinstance(bins, bool)
+    if data_edges and values.min() == values.max():
+        return -math.inf
     edges = edges_for(values, bins)
     codes, nb = codes_for(values, edges, "samples")
     p = np.bincount(codes, minlength=nb) / values.shape[0]
