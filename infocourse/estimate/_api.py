@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _validation as v
 from .._backend import nats_to
+from .._fast import codes as _fast
 from . import _checks as c
 from . import copula, discrete, histogram, knn_divergence, knn_entropy, ksg, mixed
 
@@ -164,7 +165,7 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     if method in ("plugin", "miller-madow"):
         c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed, transform=transform)
         # Non-negative integer labels (class indices): counted in one sweep.
-        table = discrete.small_int_table(x, y)
+        table = _fast.pair_table(x, y)
         if table is not None:
             nats = discrete.mutual_information_from_table(
                 table, miller_madow=method == "miller-madow")

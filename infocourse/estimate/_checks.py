@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _validation as v
 from .._backend import is_tensor
-
+from .._fast.codes import string_codes
 
 # Largest sample magnitude the continuous estimators accept: the squared
 # Euclidean distance of two such samples in d < 10^7 dimensions stays finite.
@@ -130,51 +130,6 @@ def _dict_codes(rows):
     return codes, len(table)
 
 
-def _compact(codes):
-    uniq, inv = np.unique(codes, return_inverse=True)
-    return inv.reshape(-1).astype(np.int64, copy=False), len(uniq)
-
-
-def _fixed_width_codes(arr, max_codes):
-    """Codes for a 1-D numpy ``str``/``bytes`` array without sorting any string.
-
-    A numpy string array is an ``(n, width)`` block of small integers (code
-    points, or bytes). Each character position is renumbered densely with a
-    ``np.bincount``-sized lookup table and the positions are combined into
-    one integer per label (mixed radix; positions where every label has the
-    same character are skipped), compacted with ``np.unique`` on integers
-    only if it would overflow or exceed ``max_codes``. Two labels get the same
-    code exactly when they are equal strings (numpy ignores trailing NULs,
-    and so does this). About 10x faster than ``np.unique`` on the strings.
-    Returns None for code points out of the Unicode range (left to np.unique).
-    """
-    n = arr.shape[0]
-    if arr.dtype.itemsize == 0:  # only empty strings
-        return np.zeros(n, dtype=np.int64), 1
-    if arr.dtype.kind == "U":
-        arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
-        block = arr.view(np.uint32).reshape(n, -1)
-    else:
-        block = np.ascontiguousarray(arr).view(np.uint8).reshape(n, -1)
-    codes, k = np.zeros(n, dtype=np.int64), 1
-    for j in range(block.shape[1]):
-        col = block[:, j]
-        if int(col.max()) > 0x10FFFF:
-            return None
-        present = np.flatnonzero(np.bincount(col))
-        m = present.size
-        if m == 1:
-            continue
-        rank = np.zeros(int(present[-1]) + 1, dtype=np.int64)
-        rank[present] = np.arange(m)
-        if k * m >= 1 << 62:
-            codes, k = _compact(codes)
-        codes *= m
-        codes += rank[col]
-        k *= m
-    return _compact(codes) if k > max_codes else (codes, k)
-
-
 def factorize(x, name):
     """Integer codes ``0..K-1`` for labels of any hashable type; return (codes, K).
 
@@ -182,7 +137,7 @@ def factorize(x, name):
       range is at most a few times the number of samples (unused codes have
       zero counts, which no estimator counts as observed);
     * numpy string arrays (``str``/``bytes``): character positions combined
-      into integers (:func:`_fixed_width_codes`), no string sorting;
+      into integers (:func:`infocourse._fast.codes.string_codes`), no string sorting;
     * other 1-D labels (floats, mixed objects): ``np.unique(...,
       return_inverse=True)``, falling back to a dict for unorderable objects;
     * 2-D arrays: each row is one label (a tuple), via ``np.unique(axis=0)``.
@@ -195,7 +150,7 @@ def factorize(x, name):
         if hi - lo < max(4 * n, 1 << 16):
             return (a if lo == 0 else a - lo), hi - lo + 1  # no copy for 0-based labels
     if arr.ndim == 1 and arr.dtype.kind in "US":
-        codes = _fixed_width_codes(arr, max(4 * n, 1 << 16))
+        codes = string_codes(arr, max(4 * n, 1 << 16))
         if codes is not None:
             return codes
     if arr.dtype.kind == "O":
