@@ -216,6 +216,20 @@ def jittered(arr, jitter, seed, name):
     return arr + jitter * rng.standard_normal(arr.shape)
 
 
+def jittered_all(arrays, names, jitter, seed):
+    """The one jitter block: N(0, jitter^2) noise on every array from one generator.
+
+    Without ``jitter`` the arrays are returned as they are, and a ``seed``
+    (which would seed nothing) raises.
+    """
+    if jitter is None:
+        if seed is not None:
+            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
+        return tuple(arrays)
+    rng = generator(seed)
+    return tuple(jittered(a, jitter, rng, name) for a, name in zip(arrays, names))
+
+
 def unused(method, **given):
     """Raise if an option was passed that ``method`` does not use."""
     extra = [k for k, val in given.items() if val is not None]
