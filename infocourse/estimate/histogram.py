@@ -25,7 +25,6 @@ import numpy as np
 from .. import _validation as v
 from ..uncertainty import entropy as _core_entropy
 from . import _checks as c
-from .discrete import mutual_information_from_codes
 
 BIN_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
 DISCRETIZE_STRATEGIES = ("uniform", "quantile")
@@ -122,7 +121,7 @@ def edges_for(values, spec, name="bins"):
         count = v.check_int(spec, name, minimum=1)
         return np.histogram_bin_edges(values, bins=count)
     if isinstance(spec, str):
-        v.check_choice(spec, name, BIN_RULES + tuple(),
+        v.check_choice(spec, name, BIN_RULES,
                        hint="Or pass a bin count or an array of edges.")
         return np.histogram_bin_edges(values, bins=spec)
     try:
@@ -158,14 +157,6 @@ def codes_for(values, edges, var, name="bins"):
     codes = np.searchsorted(edges, values, side="right") - 1
     np.minimum(codes, nb - 1, out=codes)  # a value on the last edge is in the last bin
     return codes.astype(np.int64, copy=False), nb
-
-
-def mutual_information(x, y, bins):
-    """Histogram plug-in MI in nats of 1-D samples ``x``, ``y``."""
-    bx, by = split_bins(bins)
-    cx, kx = codes_for(x, edges_for(x, bx), "x")
-    cy, ky = codes_for(y, edges_for(y, by), "y")
-    return mutual_information_from_codes(cx, kx, cy, ky)
 
 
 def entropy(values, bins):
