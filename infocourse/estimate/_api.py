@@ -104,7 +104,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     ------
     ValueError
         Unknown ``method`` or ``transform``; ``x`` and ``y`` of different
-        lengths; NaN/inf in continuous samples or float labels; too few
+        lengths; NaN/inf in continuous samples or float labels; continuous
+        samples above 1e150 in magnitude (distances would overflow); too few
         samples for ``k``; bad ``bins`` or samples outside explicit edges;
         bad ``base``.
     TypeError
