@@ -29,7 +29,7 @@ from sklearn.metrics import mutual_info_score
 import infocourse as ic
 from infocourse import estimate, gaussian
 from infocourse._fast import entropy as fast_entropy
-from infocourse.estimate import discrete
+from infocourse._fast.codes import pair_table
 from infocourse.estimate._checks import factorize
 
 BIG = fast_entropy.MIN_SIZE  # arrays at least this large take the chunked path
@@ -249,17 +249,17 @@ def test_small_int_table_grows_and_declines():
     x, y = dependent_labels(400_000, 20, seed=6)
     x[300_000:] += 37
     y[350_000:] += 300
-    table = discrete.small_int_table(x, y)
+    table = pair_table(x, y)
     expected = np.zeros((x.max() + 1, y.max() + 1), dtype=np.int64)
     np.add.at(expected, (x, y), 1)
     np.testing.assert_array_equal(table, expected)
     got = estimate.mutual_information(x, y, method="plugin")
     assert got == pytest.approx(mutual_info_score(x, y) / math.log(2), abs=1e-12)
     # Negative labels, huge labels, lists and mismatched lengths take the general path.
-    assert discrete.small_int_table(x - 1, y) is None
-    assert discrete.small_int_table(x * 10**9, y) is None
-    assert discrete.small_int_table(x.tolist(), y) is None
-    assert discrete.small_int_table(x[:-1], y) is None
+    assert pair_table(x - 1, y) is None
+    assert pair_table(x * 10**9, y) is None
+    assert pair_table(x.tolist(), y) is None
+    assert pair_table(x[:-1], y) is None
     with pytest.raises(ValueError, match="same number of samples"):
         estimate.mutual_information(x[:-1], y, method="plugin")
 

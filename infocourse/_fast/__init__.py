@@ -11,7 +11,9 @@ faster on large input, and is tested against that plain path in
 * numpy input stays numpy-only (no torch import).
 
 Modules: :mod:`.entropy` (sum p log p of large numpy arrays in cache-sized
-chunks).
+chunks) and :mod:`.codes` (the estimators' integer pair tables, string codes
+and sorted neighbour counts, each next to its plain path and tested against it
+in ``tests/test_fast_codes.py``).
 """
 
 from .entropy import plogp_sum

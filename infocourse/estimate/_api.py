@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import math  # noqa: F401  (math.e in the doctests)
 
-import numpy as np
-
-from .. import _validation as v
-from .._backend import nats_to
-from . import _checks as c
-from . import copula, discrete, histogram, knn_divergence, knn_entropy, ksg, mixed
-
-MI_METHODS = ("plugin", "miller-madow", "histogram", "ksg", "mixed")
-ENTROPY_METHODS = ("plugin", "miller-madow", "histogram", "kl")
-KL_METHODS = ("knn",)
-TRANSFORMS = ("rank",)
-
-_DEFAULT_K = 3
+from . import _registry
+from ._registry import ENTROPY_METHODS, KL_METHODS, MI_METHODS, TRANSFORMS  # noqa: F401
 
 
 def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, seed=None,
@@ -115,7 +104,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     ------
     ValueError
         Unknown ``method`` or ``transform``; ``x`` and ``y`` of different
-        lengths; NaN/inf in continuous samples or float labels; too few
+        lengths; NaN/inf in continuous samples or float labels; continuous
+        samples above 1e150 in magnitude (distances would overflow); too few
         samples for ``k``; bad ``bins`` or samples outside explicit edges;
         bad ``base``.
     TypeError
@@ -156,61 +146,8 @@ def mutual_information(x, y, *, method, base=2, bins=None, k=None, jitter=None, 
     Steeg and A. Galstyan, "Efficient estimation of mutual information for
     strongly dependent variables", AISTATS, PMLR 38 (2015), 277-286.
     """
-    base = v.check_base(base)
-    v.check_choice(method, "method", MI_METHODS)
-    if transform is not None:
-        v.check_choice(transform, "transform", TRANSFORMS,
-                       hint="Pass transform=None to estimate from the samples as given.")
-    if method in ("plugin", "miller-madow"):
-        c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed, transform=transform)
-        # Non-negative integer labels (class indices): counted in one sweep.
-        table = discrete.small_int_table(x, y)
-        if table is not None:
-            nats = discrete.mutual_information_from_table(
-                table, miller_madow=method == "miller-madow")
-        else:
-            cx, kx = c.factorize(x, "x")
-            cy, ky = c.factorize(y, "y")
-            c.same_length(cx.size, cy.size)
-            nats = discrete.mutual_information_from_codes(
-                cx, kx, cy, ky, miller_madow=method == "miller-madow"
-            )
-    elif method == "histogram":
-        c.unused(method, k=k, jitter=jitter, seed=seed)
-        xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
-        c.same_length(xs.shape[0], ys.shape[0])
-        if transform == "rank":
-            xs, ys = copula.normal_scores(xs), copula.normal_scores(ys)
-        xs, ys = c.one_dimensional(xs, "x", method), c.one_dimensional(ys, "y", method)
-        nats = histogram.mutual_information(xs, ys, 10 if bins is None else bins)
-    elif method == "mixed":
-        c.unused(method, bins=bins)
-        cx, _ = c.factorize(x, "x")
-        ys = c.continuous(y, "y")
-        c.same_length(cx.size, ys.shape[0])
-        k = c.neighbours(_DEFAULT_K if k is None else k, ys.shape[0], "x and y")
-        if jitter is not None:
-            ys = c.jittered(ys, jitter, c.generator(seed), "y")
-        elif seed is not None:
-            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
-        if transform == "rank":
-            ys = copula.normal_scores(ys)
-        nats = mixed.mutual_information(np.unique(cx, return_inverse=True)[1].reshape(-1), ys, k)
-    else:  # ksg
-        c.unused(method, bins=bins)
-        xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
-        c.same_length(xs.shape[0], ys.shape[0])
-        k = c.neighbours(_DEFAULT_K if k is None else k, xs.shape[0], "x and y")
-        if jitter is not None:
-            rng = c.generator(seed)
-            xs = c.jittered(xs, jitter, rng, "x")
-            ys = c.jittered(ys, jitter, rng, "y")
-        elif seed is not None:
-            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
-        if transform == "rank":
-            xs, ys = copula.normal_scores(xs), copula.normal_scores(ys)
-        nats = ksg.mutual_information(xs, ys, k)
-    return float(nats_to(nats, base))
+    return _registry.estimate("mi", (x, y), method=method, base=base, bins=bins, k=k,
+                              jitter=jitter, seed=seed, transform=transform)
 
 
 def entropy(samples, *, method, base=2, bins=None, k=None, jitter=None, seed=None):
@@ -228,6 +165,8 @@ def entropy(samples, *, method, base=2, bins=None, k=None, jitter=None, seed=Non
         Differential entropy of 1-D continuous samples from a histogram with
         ``bins`` (default ``"fd"``): :math:`\hat H(\hat p) + \sum_i \hat p_i \log w_i`
         for bin probabilities :math:`\hat p_i` and widths :math:`w_i`.
+        Constant samples give ``-inf`` (a point mass has no density) unless
+        ``bins`` are explicit edges; a single sample raises ValueError.
     ``"kl"``
         Kozachenko-Leonenko k-nearest-neighbour estimate of differential
         entropy (Euclidean distances, default ``k=3``), samples ``(n,)`` or
@@ -272,26 +211,8 @@ def entropy(samples, *, method, base=2, bins=None, k=None, jitter=None, seed=Non
     random vector", Problems of Information Transmission 23 (1987);
     G. A. Miller (1955); L. Paninski (2003).
     """
-    base = v.check_base(base)
-    v.check_choice(method, "method", ENTROPY_METHODS)
-    if method in ("plugin", "miller-madow"):
-        c.unused(method, bins=bins, k=k, jitter=jitter, seed=seed)
-        codes, kc = c.factorize(samples, "samples")
-        nats = discrete.entropy_from_codes(codes, kc, miller_madow=method == "miller-madow")
-    elif method == "histogram":
-        c.unused(method, k=k, jitter=jitter, seed=seed)
-        s = c.one_dimensional(c.continuous(samples, "samples"), "samples", method)
-        nats = histogram.entropy(s, "fd" if bins is None else bins)
-    else:  # kl
-        c.unused(method, bins=bins)
-        s = c.continuous(samples, "samples")
-        k = c.neighbours(_DEFAULT_K if k is None else k, s.shape[0], "samples")
-        if jitter is not None:
-            s = c.jittered(s, jitter, c.generator(seed), "samples")
-        elif seed is not None:
-            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
-        nats = knn_entropy.entropy(s, k)
-    return float(nats_to(nats, base))
+    return _registry.estimate("entropy", (samples,), method=method, base=base, bins=bins,
+                              k=k, jitter=jitter, seed=seed)
 
 
 def kl_divergence(x, y, *, method="knn", k=1, base=2):
@@ -327,6 +248,14 @@ def kl_divergence(x, y, *, method="knn", k=1, base=2):
     -------
     float
 
+    Raises
+    ------
+    ValueError
+        Too few samples for ``k``; ``x`` with duplicated points or points
+        that coincide with ``y``; constant ``y`` (Q a point mass: the
+        divergence is infinite); NaN/inf, or values above 1e150 in
+        magnitude (distances would overflow); bad ``base``.
+
     Examples
     --------
     >>> import numpy as np
@@ -345,14 +274,5 @@ def kl_divergence(x, y, *, method="knn", k=1, base=2):
     multidimensional densities via k-nearest-neighbor distances", IEEE Trans.
     Information Theory 55 (2009), 2392-2405.
     """
-    base = v.check_base(base)
-    v.check_choice(method, "method", KL_METHODS)
-    xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
-    if xs.shape[1] != ys.shape[1]:
-        raise ValueError(
-            f"x and y must have the same dimension d (columns), got {xs.shape[1]} and "
-            f"{ys.shape[1]}."
-        )
-    k = c.neighbours(k, xs.shape[0], "x")
-    c.neighbours(k, ys.shape[0], "y", need=k)
-    return float(nats_to(knn_divergence.kl_divergence(xs, ys, k), base))
+    return _registry.estimate("kl", (x, y), method=method, base=base, k=k)
+

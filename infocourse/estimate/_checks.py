@@ -14,6 +14,11 @@ import numpy as np
 
 from .. import _validation as v
 from .._backend import is_tensor
+from .._fast.codes import string_codes
+
+# Largest sample magnitude the continuous estimators accept: the squared
+# Euclidean distance of two such samples in d < 10^7 dimensions stays finite.
+MAX_MAGNITUDE = 1e150
 
 
 def _to_numpy(x):
@@ -56,6 +61,13 @@ def continuous(x, name):
             f"{name} contains NaN or infinite values; drop those samples (in x and y "
             f"together) or impute them first."
         )
+    top = float(np.abs(arr).max())
+    if top > MAX_MAGNITUDE:
+        raise ValueError(
+            f"{name} holds values of magnitude up to {top:.3g}, above {MAX_MAGNITUDE:.0e}: "
+            f"differences and squared distances between samples would overflow to inf. "
+            f"Rescale {name} first (e.g. standardise each column)."
+        )
     return arr
 
 
@@ -70,11 +82,15 @@ def one_dimensional(arr, name, method):
     return arr[:, 0]
 
 
-def _label_array(x, name):
+def rows(x, name, what="labels"):
+    """``x`` as a numpy array indexable by rows: labels or samples, one per row.
+
+    Ragged sequences (tuples of different lengths) become 1-D object arrays.
+    """
     x = _to_numpy(x)
     if x is None or isinstance(x, (str, bytes)) or np.isscalar(x):
         raise TypeError(
-            f"{name} must be a sequence of labels (one per sample), got "
+            f"{name} must be a sequence of {what} (one per sample), got "
             f"{type(x).__name__} {x!r}."
         )
     try:
@@ -84,7 +100,12 @@ def _label_array(x, name):
         arr = np.empty(len(items), dtype=object)
         arr[:] = items
     if arr.ndim == 0:
-        raise TypeError(f"{name} must be a sequence of labels (one per sample), got {x!r}.")
+        raise TypeError(f"{name} must be a sequence of {what} (one per sample), got {x!r}.")
+    return arr
+
+
+def _label_array(x, name):
+    arr = rows(x, name)
     if arr.ndim > 2:
         raise ValueError(
             f"{name} must have shape (n,) (one label per sample) or (n, d) (each row "
@@ -109,51 +130,6 @@ def _dict_codes(rows):
     return codes, len(table)
 
 
-def _compact(codes):
-    uniq, inv = np.unique(codes, return_inverse=True)
-    return inv.reshape(-1).astype(np.int64, copy=False), len(uniq)
-
-
-def _fixed_width_codes(arr, max_codes):
-    """Codes for a 1-D numpy ``str``/``bytes`` array without sorting any string.
-
-    A numpy string array is an ``(n, width)`` block of small integers (code
-    points, or bytes). Each character position is renumbered densely with a
-    ``np.bincount``-sized lookup table and the positions are combined into
-    one integer per label (mixed radix; positions where every label has the
-    same character are skipped), compacted with ``np.unique`` on integers
-    only if it would overflow or exceed ``max_codes``. Two labels get the same
-    code exactly when they are equal strings (numpy ignores trailing NULs,
-    and so does this). About 10x faster than ``np.unique`` on the strings.
-    Returns None for code points out of the Unicode range (left to np.unique).
-    """
-    n = arr.shape[0]
-    if arr.dtype.itemsize == 0:  # only empty strings
-        return np.zeros(n, dtype=np.int64), 1
-    if arr.dtype.kind == "U":
-        arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("="))
-        block = arr.view(np.uint32).reshape(n, -1)
-    else:
-        block = np.ascontiguousarray(arr).view(np.uint8).reshape(n, -1)
-    codes, k = np.zeros(n, dtype=np.int64), 1
-    for j in range(block.shape[1]):
-        col = block[:, j]
-        if int(col.max()) > 0x10FFFF:
-            return None
-        present = np.flatnonzero(np.bincount(col))
-        m = present.size
-        if m == 1:
-            continue
-        rank = np.zeros(int(present[-1]) + 1, dtype=np.int64)
-        rank[present] = np.arange(m)
-        if k * m >= 1 << 62:
-            codes, k = _compact(codes)
-        codes *= m
-        codes += rank[col]
-        k *= m
-    return _compact(codes) if k > max_codes else (codes, k)
-
-
 def factorize(x, name):
     """Integer codes ``0..K-1`` for labels of any hashable type; return (codes, K).
 
@@ -161,7 +137,7 @@ def factorize(x, name):
       range is at most a few times the number of samples (unused codes have
       zero counts, which no estimator counts as observed);
     * numpy string arrays (``str``/``bytes``): character positions combined
-      into integers (:func:`_fixed_width_codes`), no string sorting;
+      into integers (:func:`infocourse._fast.codes.string_codes`), no string sorting;
     * other 1-D labels (floats, mixed objects): ``np.unique(...,
       return_inverse=True)``, falling back to a dict for unorderable objects;
     * 2-D arrays: each row is one label (a tuple), via ``np.unique(axis=0)``.
@@ -174,7 +150,7 @@ def factorize(x, name):
         if hi - lo < max(4 * n, 1 << 16):
             return (a if lo == 0 else a - lo), hi - lo + 1  # no copy for 0-based labels
     if arr.ndim == 1 and arr.dtype.kind in "US":
-        codes = _fixed_width_codes(arr, max(4 * n, 1 << 16))
+        codes = string_codes(arr, max(4 * n, 1 << 16))
         if codes is not None:
             return codes
     if arr.dtype.kind == "O":
@@ -238,6 +214,20 @@ def jittered(arr, jitter, seed, name):
                           hint="It is the standard deviation of the noise, in data units.")
     rng = generator(seed)
     return arr + jitter * rng.standard_normal(arr.shape)
+
+
+def jittered_all(arrays, names, jitter, seed):
+    """The one jitter block: N(0, jitter^2) noise on every array from one generator.
+
+    Without ``jitter`` the arrays are returned as they are, and a ``seed``
+    (which would seed nothing) raises.
+    """
+    if jitter is None:
+        if seed is not None:
+            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
+        return tuple(arrays)
+    rng = generator(seed)
+    return tuple(jittered(a, jitter, rng, name) for a, name in zip(arrays, names))
 
 
 def unused(method, **given):

@@ -27,14 +27,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import digamma
 
-from .. import _validation as v
-from .._backend import nats_to
 from . import _checks as c
-from . import copula
+from . import _registry
 from ._neighbors import count_strictly_within, kth_distance
-
-CMI_METHODS = ("plugin", "miller-madow", "ksg")
-_DEFAULT_K = 3
+from ._registry import CMI_METHODS  # noqa: F401  (public: infocourse.estimate.CMI_METHODS)
 
 
 def _entropy_nats(codes, n):
@@ -158,26 +154,5 @@ def conditional_mutual_information(x, y, z, *, method, base=2, k=None, jitter=No
       (2007).
     * G. A. Miller, "Note on the bias of information estimates" (1955).
     """
-    base = v.check_base(base)
-    v.check_choice(method, "method", CMI_METHODS)
-    if transform is not None:
-        v.check_choice(transform, "transform", ("rank",),
-                       hint="Pass transform=None to estimate from the samples as given.")
-    if method in ("plugin", "miller-madow"):
-        c.unused(method, k=k, jitter=jitter, seed=seed, transform=transform)
-        nats = _plugin(x, y, z, method == "miller-madow")
-    else:
-        xs, ys, zs = c.continuous(x, "x"), c.continuous(y, "y"), c.continuous(z, "z")
-        c.same_length(xs.shape[0], ys.shape[0])
-        c.same_length(xs.shape[0], zs.shape[0], ("x", "z"))
-        k = c.neighbours(_DEFAULT_K if k is None else k, xs.shape[0], "x, y and z")
-        if jitter is not None:
-            rng = c.generator(seed)
-            xs, ys, zs = (c.jittered(a, jitter, rng, name)
-                          for a, name in ((xs, "x"), (ys, "y"), (zs, "z")))
-        elif seed is not None:
-            raise TypeError("seed only seeds the jitter noise; pass jitter too, or drop seed.")
-        if transform == "rank":
-            xs, ys, zs = (copula.normal_scores(a) for a in (xs, ys, zs))
-        nats = _frenzel_pompe(xs, ys, zs, k)
-    return float(nats_to(nats, base))
+    return _registry.estimate("cmi", (x, y, z), method=method, base=base, k=k,
+                              jitter=jitter, seed=seed, transform=transform)

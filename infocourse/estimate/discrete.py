@@ -22,14 +22,11 @@ import math
 
 import numpy as np
 
+from .._fast import codes as _fast
 from ..dependence import mutual_information as _core_mi
 from ..uncertainty import entropy as _core_entropy
 
-# Largest joint table (in cells) that is built densely: proportional to n, so
-# memory stays O(n) however many distinct labels there are.
-_DENSE_MIN_CELLS = 1 << 16
-# Samples per chunk when counting pairs into a small joint table.
-_CHUNK = 1 << 17
+_DENSE_MIN_CELLS = _fast.DENSE_MIN_CELLS
 
 
 def _h_counts(counts, n):
@@ -47,79 +44,6 @@ def entropy_from_codes(codes, n_codes, *, miller_madow=False):
     return h
 
 
-def _joint_counts(cx, ky, cy, cells):
-    """``np.bincount(cx * ky + cy, minlength=cells)`` without an n-long temporary.
-
-    For a small table the combined codes are formed and counted a cache-sized
-    chunk at a time: a fresh n-element array costs page faults and memory
-    traffic comparable to the counting itself.
-    """
-    n = cx.shape[0]
-    if cells > _CHUNK or n <= _CHUNK:
-        return np.bincount(cx * ky + cy, minlength=cells)
-    counts = np.zeros(cells, dtype=np.int64)
-    buf = np.empty(_CHUNK, dtype=np.int64)
-    for start in range(0, n, _CHUNK):
-        b = buf[: min(_CHUNK, n - start)]
-        np.multiply(cx[start:start + _CHUNK], ky, out=b)
-        b += cy[start:start + _CHUNK]
-        counts += np.bincount(b, minlength=cells)
-    return counts
-
-
-def small_int_table(x, y):
-    """Joint count table of two non-negative integer label arrays, or None.
-
-    The fast path for the common case (class indices, bin numbers): one sweep
-    over ``x`` and ``y`` in cache-sized chunks bounds each chunk's labels and
-    counts its pairs, growing the table when a larger label appears, so the
-    labels are read from memory once (no separate min/max passes, no codes).
-    Returns None, leaving the general path (:func:`infocourse.estimate._checks.factorize`)
-    to decide, unless both are 1-D numpy integer arrays of one non-zero length
-    with labels >= 0 and a table of at most ``max(4n, 65536)`` cells.
-    Row ``i``, column ``j`` counts the pairs ``(i, j)``; rows and columns of
-    labels that do not occur are zero.
-    """
-    if not (type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == y.ndim == 1
-            and x.shape == y.shape and x.size > 0
-            and x.dtype.kind in "biu" and y.dtype.kind in "biu"
-            and np.can_cast(x.dtype, np.int64) and np.can_cast(y.dtype, np.int64)):
-        return None
-    n = x.shape[0]
-    limit = max(4 * n, _DENSE_MIN_CELLS)
-    rows = cols = 0
-    counts = None
-    buf = np.empty(min(n, _CHUNK), dtype=np.int64)
-    for start in range(0, n, _CHUNK):
-        xc, yc = x[start:start + _CHUNK], y[start:start + _CHUNK]
-        # The bitwise OR of the labels is negative if any label is, and otherwise
-        # at least their maximum (and less than twice it): one vectorised
-        # reduction per array instead of a min and a max, which numpy does not
-        # vectorise for 64-bit integers. Unused rows and columns are cut below.
-        or_x, or_y = int(np.bitwise_or.reduce(xc)), int(np.bitwise_or.reduce(yc))
-        if or_x < 0 or or_y < 0:
-            return None
-        # A power-of-two row length: the pair code is a shift and an OR, which
-        # vectorise for 64-bit integers (a multiplication does not).
-        new_rows, new_cols = max(rows, or_x + 1), max(cols, 1 << or_y.bit_length())
-        if (new_rows, new_cols) != (rows, cols):
-            if new_rows * new_cols > limit:
-                return None
-            grown = np.zeros((new_rows, new_cols), dtype=np.int64)
-            if counts is not None:
-                grown[:rows, :cols] = counts.reshape(rows, cols)
-            counts, rows, cols = grown.reshape(-1), new_rows, new_cols
-            shift = cols.bit_length() - 1
-        b = buf[: xc.shape[0]]
-        np.left_shift(xc, shift, out=b, dtype=np.int64)  # int64 arithmetic for any int dtype
-        np.bitwise_or(b, yc, out=b, dtype=np.int64)
-        counts += np.bincount(b, minlength=rows * cols)
-    table = counts.reshape(rows, cols)
-    used_rows = np.flatnonzero(table.sum(axis=1))[-1] + 1
-    used_cols = np.flatnonzero(table.sum(axis=0))[-1] + 1
-    return table[:used_rows, :used_cols]
-
-
 def _mi_from_table(table, n, miller_madow):
     """Plug-in (or Miller-Madow) MI in nats of a dense joint count table."""
     mi = float(_core_mi(table / n, base=math.e))
@@ -132,7 +56,7 @@ def _mi_from_table(table, n, miller_madow):
 
 
 def mutual_information_from_table(table, *, miller_madow=False):
-    """Plug-in (or Miller-Madow) MI in nats of a joint count table (see :func:`small_int_table`)."""
+    """Plug-in (or Miller-Madow) MI in nats of a joint count table (see :func:`infocourse._fast.codes.pair_table`)."""
     return _mi_from_table(table, int(table.sum()), miller_madow)
 
 
@@ -152,7 +76,7 @@ def mutual_information_from_codes(cx, kx, cy, ky, *, miller_madow=False):
     n = cx.shape[0]
     cells = kx * ky
     if cells <= max(4 * n, _DENSE_MIN_CELLS):
-        table = _joint_counts(cx, ky, cy, cells).reshape(kx, ky)
+        table = _fast.joint_counts(cx, ky, cy, cells).reshape(kx, ky)
         return _mi_from_table(table, n, miller_madow)
     else:
         _, joint_counts = np.unique(cx * ky + cy, return_counts=True)

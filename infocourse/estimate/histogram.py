@@ -25,7 +25,6 @@ import numpy as np
 from .. import _validation as v
 from ..uncertainty import entropy as _core_entropy
 from . import _checks as c
-from .discrete import mutual_information_from_codes
 
 BIN_RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
 DISCRETIZE_STRATEGIES = ("uniform", "quantile")
@@ -122,7 +121,7 @@ def edges_for(values, spec, name="bins"):
         count = v.check_int(spec, name, minimum=1)
         return np.histogram_bin_edges(values, bins=count)
     if isinstance(spec, str):
-        v.check_choice(spec, name, BIN_RULES + tuple(),
+        v.check_choice(spec, name, BIN_RULES,
                        hint="Or pass a bin count or an array of edges.")
         return np.histogram_bin_edges(values, bins=spec)
     try:
@@ -160,16 +159,22 @@ def codes_for(values, edges, var, name="bins"):
     return codes.astype(np.int64, copy=False), nb
 
 
-def mutual_information(x, y, bins):
-    """Histogram plug-in MI in nats of 1-D samples ``x``, ``y``."""
-    bx, by = split_bins(bins)
-    cx, kx = codes_for(x, edges_for(x, bx), "x")
-    cy, ky = codes_for(y, edges_for(y, by), "y")
-    return mutual_information_from_codes(cx, kx, cy, ky)
-
-
 def entropy(values, bins):
-    """Histogram estimate of differential entropy in nats of 1-D samples."""
+    """Histogram estimate of differential entropy in nats of 1-D samples.
+
+    Degenerate samples: fewer than 2 raise ValueError; constant samples with
+    data-derived edges (a count or a rule) give ``-inf``, the differential
+    entropy of a point mass (numpy would invent a bin of width 1 around it
+    and report 0). Explicit edges are taken as given.
+    """
+    if values.shape[0] < 2:
+        raise ValueError(
+            f"samples holds {values.shape[0]} sample; method='histogram' needs at "
+            f"least 2 to estimate a density. Pass more samples."
+        )
+    data_edges = isinstance(bins, (numbers.Integral, str)) and not isinstance(bins, bool)
+    if data_edges and values.min() == values.max():
+        return -math.inf
     edges = edges_for(values, bins)
     codes, nb = codes_for(values, edges, "samples")
     p = np.bincount(codes, minlength=nb) / values.shape[0]

@@ -49,7 +49,6 @@ import numpy as np
 from scipy import stats
 
 from .. import _validation as v
-from .._backend import is_tensor
 from . import _api
 from . import _checks as c
 
@@ -71,26 +70,6 @@ class EstimateInterval(NamedTuple):
     se: float
     level: float
     n_resamples: int
-
-
-def _rows(x, name):
-    """``x`` as a numpy array indexable by rows (labels or continuous samples)."""
-    if is_tensor(x):
-        x = x.detach().cpu().numpy()
-    if x is None or isinstance(x, (str, bytes)) or np.isscalar(x):
-        raise TypeError(
-            f"{name} must be a sequence of samples (one per row), got "
-            f"{type(x).__name__} {x!r}."
-        )
-    try:
-        arr = np.asarray(x)
-    except (ValueError, TypeError):  # ragged labels, e.g. tuples of different lengths
-        items = list(x)
-        arr = np.empty(len(items), dtype=object)
-        arr[:] = items
-    if arr.ndim == 0:
-        raise TypeError(f"{name} must be a sequence of samples, got {x!r}.")
-    return arr
 
 
 def _check_level(level):
@@ -186,7 +165,7 @@ def mutual_information_ci(x, y, *, method, level=0.95, n_resamples=None, seed=No
     * D. N. Politis, J. P. Romano and M. Wolf, *Subsampling*, Springer
       (1999).
     """
-    xs, ys = _rows(x, "x"), _rows(y, "y")
+    xs, ys = c.rows(x, "x", "samples"), c.rows(y, "y", "samples")
     c.same_length(xs.shape[0], ys.shape[0])
     rng = c.generator(seed)
     jitter_seed = int(rng.integers(2**32)) if options.get("jitter") is not None else None
@@ -235,7 +214,7 @@ def entropy_ci(samples, *, method, level=0.95, n_resamples=None, seed=None, **op
     >>> print(f"{ci.estimate:.3f} [{ci.low:.3f}, {ci.high:.3f}]")
     2.074 [1.971, 2.177]
     """
-    s = _rows(samples, "samples")
+    s = c.rows(samples, "samples", "samples")
     rng = c.generator(seed)
     jitter_seed = int(rng.integers(2**32)) if options.get("jitter") is not None else None
 

@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import _validation as v
 from . import _checks as c
-from . import copula, discrete, histogram
-from ._api import MI_METHODS, TRANSFORMS, mutual_information
+from . import _registry
+from ._registry import MI_METHODS
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
     x, y : array_like
         Paired samples, as for :func:`mutual_information`.
     method : str
-        One of ``"plugin"``, ``"miller-madow"``, ``"histogram"``, ``"ksg"``.
+        Any method of :func:`mutual_information` (``MI_METHODS``).
     n_permutations : int, default 1000
         Number of random re-pairings ``B``.
     seed : int or numpy.random.Generator, optional
@@ -57,8 +57,9 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
         Logarithm base of the reported estimates.
     **kwargs
         Options of the method (``bins``, ``k``, ``jitter``, ``transform``).
-        ``transform="rank"`` is applied once, before the shuffles (ranks do
-        not depend on the pairing).
+        The samples are prepared once (binned, coded, jittered, rank
+        transformed: none of it depends on the pairing) and each shuffle
+        only re-evaluates the estimate.
 
     Returns
     -------
@@ -84,58 +85,24 @@ def permutation_test(x, y, *, method, n_permutations=1000, seed=None, base=2, **
     v.check_choice(method, "method", MI_METHODS)
     n_permutations = v.check_int(n_permutations, "n_permutations", minimum=1)
     rng = c.generator(seed)
-    if "seed" in kwargs:  # pragma: no cover - swallowed by the signature
-        raise TypeError("seed is the permutation seed here.")
-    jitter = kwargs.pop("jitter", None)
-    transform = kwargs.pop("transform", None)
-    allowed = {"histogram": {"bins"}, "ksg": {"k"}, "mixed": {"k"}}.get(method, set())
-    extra = set(kwargs) - allowed
+    base = v.check_base(base)
+    known = ("bins", "k", "jitter", "transform")
+    extra = sorted(set(kwargs) - set(known))
     if extra:
         raise TypeError(
-            f"{', '.join(sorted(extra))}: not an option of method={method!r}"
-            f"{' (options: ' + ', '.join(sorted(allowed)) + ')' if allowed else ''}."
+            f"{', '.join(extra)}: not an option of permutation_test (options of the "
+            f"methods: {', '.join(known)}; seed is the permutation seed)."
         )
-    if jitter is not None:
-        if method != "ksg":
-            raise TypeError(f"jitter does not apply to method={method!r}; remove it.")
-        xs, ys = c.continuous(x, "x"), c.continuous(y, "y")
-        x, y = c.jittered(xs, jitter, rng, "x"), c.jittered(ys, jitter, rng, "y")
-    if transform is not None:
-        v.check_choice(transform, "transform", TRANSFORMS)
-        if method not in ("histogram", "ksg"):
-            raise TypeError(f"transform does not apply to method={method!r}; remove it.")
-        x = copula.normal_scores(c.continuous(x, "x"))
-        y = copula.normal_scores(c.continuous(y, "y"))
-    # The observed value also validates every argument.
-    observed = mutual_information(x, y, method=method, base=base, **kwargs)
-
-    if method in ("ksg", "mixed"):
-        xs = c.continuous(x, "x") if method == "ksg" else np.asarray(x)
-        ys = c.continuous(y, "y")
-        n = ys.shape[0]
-
-        def stat(perm):
-            return mutual_information(xs, ys[perm], method=method, base=base, **kwargs)
-    else:
-        # Bin or factorize once; each permutation is then one bincount.
-        if method == "histogram":
-            xs = c.one_dimensional(c.continuous(x, "x"), "x", method)
-            ys = c.one_dimensional(c.continuous(y, "y"), "y", method)
-            bx, by = histogram.split_bins(kwargs.get("bins") or 10)
-            cx, kx = histogram.codes_for(xs, histogram.edges_for(xs, bx), "x")
-            cy, ky = histogram.codes_for(ys, histogram.edges_for(ys, by), "y")
-        else:
-            cx, kx = c.factorize(x, "x")
-            cy, ky = c.factorize(y, "y")
-        n = cx.size
-        mm = method == "miller-madow"
-        scale = v.check_base(base)
-
-        def stat(perm):
-            nats = discrete.mutual_information_from_codes(cx, kx, cy[perm], ky, miller_madow=mm)
-            return float(nats / np.log(scale))
-
-    null = np.array([stat(rng.permutation(n)) for _ in range(n_permutations)])
+    options = {name: kwargs.get(name) for name in known}
+    # The jitter noise, if any, is drawn once from the permutation generator.
+    options["seed"] = rng if options["jitter"] is not None else None
+    entry, used = _registry.lookup("mi", method, options)
+    prepared = entry.prepare(x, y, **used)  # bins, codes, jitter, ranks: once
+    observed = _registry.to_units(entry.evaluate(prepared), base)
+    null = np.array([
+        _registry.to_units(entry.evaluate(prepared, rng.permutation(prepared.n)), base)
+        for _ in range(n_permutations)
+    ])
     # A tolerance so that a null value equal to the observed one up to
     # rounding (e.g. a permutation that reproduces the pairing) counts as >=.
     tol = 1e-12 * max(1.0, abs(observed))
