@@ -45,3 +45,19 @@ def distribution_pairs(draw, min_n=1, max_n=12, zeros_in_q=True, subnormal=True)
     p = draw(distributions(n=n, subnormal=subnormal))
     q = draw(distributions(n=n, zeros=zeros_in_q, subnormal=subnormal))
     return p, q
+
+
+@st.composite
+def sequence_models(draw, max_n=60, max_k=20):
+    """A message and a step-by-step model for it: ``(symbols, probs)``.
+
+    ``probs`` has one distribution per position (zeros allowed, so some symbols
+    are impossible at some steps) and every symbol is drawn from its row's support.
+    """
+    k = draw(st.integers(1, max_k))
+    n = draw(st.integers(1, max_n))
+    probs = np.stack([draw(distributions(n=k)) for _ in range(n)])
+    symbols = [
+        draw(st.sampled_from(np.flatnonzero(row > 0).tolist())) for row in probs
+    ]
+    return np.array(symbols, dtype=np.int64), probs
