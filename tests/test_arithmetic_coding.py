@@ -220,7 +220,7 @@ def test_bool_and_non_numeric_inputs_are_refused():
         arithmetic_encode([0], np.array([[True, False]]))
     with pytest.raises(TypeError, match="probs is a boolean array"):
         arithmetic_encode([0], torch.tensor([[True, False]]))
-    with pytest.raises(TypeError, match="probs must be an array of probabilities"):
+    with pytest.raises(TypeError, match="probs must be an array of numbers, got a string"):
         arithmetic_encode([0], "0.5 0.5")
     with pytest.raises(TypeError, match="symbols must hold integer symbol indices"):
         arithmetic_encode(np.array([True, False]), np.full((2, 2), 0.5))
