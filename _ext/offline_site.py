@@ -8,26 +8,31 @@ that pages and stylesheets load).
 1. **MathJax 3 is self-hosted.** The MathJax 3 ``es5`` build shipped by the
    PyPI package ``django-static-mathjax`` (pinned in ``requirements.txt``; it
    is MathJax 3.2.2 and nothing else, Django is not needed) is copied into the
-   built site at ``_static/mathjax/`` when the HTML build finishes, and
-   ``mathjax_path`` points there. The files never sit in a *source*
-   ``_static/`` folder, so Jupyter Book adds no ``<script>`` tag per file: a
-   page loads ``tex-chtml.js``, which loads its fonts and TeX extensions from
-   beside itself on demand.
+   built site at ``_static/mathjax/``, and ``mathjax_path`` points there. The
+   files never sit in a *source* ``_static/`` folder, so Jupyter Book adds no
+   ``<script>`` tag per file. A page loads MathJax's small loader
+   (``startup.js``), which loads TeX input, CommonHTML output and the hidden
+   MathML for screen readers (:data:`MATHJAX_LOAD`) from beside itself, and
+   they load the fonts and TeX extensions a page uses on demand. The context
+   menu and the speech engine (0.8 MB) are not shipped.
 2. **MathJax only where there is math.** myst-nb asks Sphinx to put every
-   asset on every page; MathJax (about 1 MB with its fonts) is removed again
-   from the pages that hold no equation.
+   asset on every page; MathJax is removed again from the pages that hold no
+   equation.
 3. **Dormant CDN loaders are removed.** ``sphinx-thebe`` (always loaded by
    Jupyter Book) writes the loader of thebe into every page even with
    ``launch_buttons.thebe: false``; the book does not use thebe, so its
    scripts are dropped from the pages. myst-nb's ipywidgets loader (requirejs
    and the widget manager from other hosts) is switched off with
    ``nb_ipywidgets_js = {}``: the book has no widgets.
-4. **The bibliography is a list of list items** for screen readers (see
+4. **Font Awesome is subset** to the icons the site shows
+   (:func:`subset_fontawesome`).
+5. **The bibliography is a list of list items** for screen readers (see
    :func:`label_citation_lists`).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -37,12 +42,21 @@ logger = logging.getLogger(__name__)
 
 #: Where MathJax ends up, relative to the site's ``_static`` folder.
 MATHJAX_DIR = "mathjax"
-#: The combined component the pages load (TeX input, CommonHTML output, menu).
-MATHJAX_ENTRY = "tex-chtml.js"
-#: What a page can ask MathJax for: TeX extensions (autoload), the CommonHTML
-#: fonts, the menu and the accessibility components with the speech-rule
-#: engine's maps (loaded only when a reader turns speech on in the menu).
-MATHJAX_PARTS = (MATHJAX_ENTRY, "input/tex", "output/chtml", "ui", "a11y", "sre")
+#: The small loader the pages load (MathJax's loader and startup, 30 kB); it
+#: loads the components below from beside itself. The combined
+#: ``tex-chtml.js`` (1.16 MB) also bundles the context menu (0.43 MB with its
+#: dependencies), which the book does not need.
+MATHJAX_ENTRY = "startup.js"
+#: The components a page loads: TeX input, CommonHTML output and the hidden
+#: MathML copy that screen readers read (6 kB). CommonHTML loads only the
+#: fonts a page uses, and TeX input its rarer extensions on demand (autoload).
+MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml"]
+#: The files copied: the loader, the core and the components with the
+#: folders they load from on demand (TeX extensions, CommonHTML fonts).
+MATHJAX_PARTS = (
+    MATHJAX_ENTRY, "core.js", "input/tex.js", "input/tex", "output/chtml.js",
+    "output/chtml", "a11y/assistive-mml.js",
+)
 
 
 # --------------------------------------------------------------------------- MathJax
@@ -75,6 +89,81 @@ def copy_mathjax(outdir: Path) -> Path:
             shutil.copyfile(f, dst)
     shutil.copyfile(src.parent / "LICENSE", out / "LICENSE")  # Apache-2.0 asks for it
     return out
+
+
+# --------------------------------------------------------------------------- Font Awesome
+#: The theme's Font Awesome, relative to the site's ``_static`` folder.
+FONTAWESOME = "vendor/fontawesome/6.5.2"
+#: The web fonts subset (the v4-compatibility font is left as it is: it loads
+#: only for the old icon names, which no page uses).
+FONTAWESOME_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+_ICON_NAME = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
+_CSS_ESCAPE = re.compile(r'"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"', re.I)
+#: Icons written as the characters themselves (pydata-sphinx-theme's CSS
+#: variables): Font Awesome's code points are in the private use area.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+
+
+def icon_codepoints(outdir: Path) -> set[int]:
+    """Every Font Awesome code point the built site can show: the icons named
+    in its pages and scripts (``fa-github``; the colour-mode button sets its
+    icons from JavaScript) and the characters the theme's stylesheets put in
+    pseudo-elements (admonition icons, external-link arrows, ...)."""
+    static = outdir / "_static"
+    fa_css = (static / FONTAWESOME / "css" / "all.min.css").read_text(encoding="utf-8")
+    by_name = {}
+    for selectors, code in _ICON_RULE.findall(fa_css):
+        for name in re.findall(r"\.fa-([a-z0-9-]+):before", selectors):
+            by_name[name] = int(code, 16)
+    codes: set[int] = set()
+    vendor = static / "vendor"
+    for path in outdir.rglob("*"):
+        if path.suffix not in (".html", ".js", ".css") or vendor in path.parents:
+            continue
+        if path.name.startswith("searchindex"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        codes.update(by_name[n] for n in _ICON_NAME.findall(text) if n in by_name)
+        if path.suffix == ".css":
+            codes.update(int(c, 16) for c in _CSS_ESCAPE.findall(text))
+            codes.update(ord(c) for c in _PRIVATE_USE.findall(text))
+    return codes
+
+
+def subset_fontawesome(outdir: Path) -> dict[str, int]:
+    """Subset the theme's Font Awesome fonts to the icons the site shows.
+
+    The full fonts are 0.27 MB of WOFF2 for about 25 icons. fontTools (a
+    matplotlib dependency) writes each subset as WOFF (zlib; WOFF2 would need
+    brotli, which is not installed) and the site's copy of ``all.min.css``
+    loads the subsets instead of the full fonts. Returns the glyph count per font.
+    """
+    from fontTools import subset
+
+    fa = outdir / "_static" / FONTAWESOME
+    codes = icon_codepoints(outdir)
+    css_path = fa / "css" / "all.min.css"
+    css = css_path.read_text(encoding="utf-8")
+    counts = {}
+    for name in FONTAWESOME_FONTS:
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = []
+        font = subset.load_font(str(fa / "webfonts" / f"{name}.ttf"), options)
+        keep = codes & set(font.getBestCmap())
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(keep))
+        subsetter.subset(font)
+        subset.save_font(font, str(fa / "webfonts" / f"{name}.subset.woff"), options)
+        counts[name] = len(keep)
+        full = (f'url(../webfonts/{name}.woff2) format("woff2"),'
+                f'url(../webfonts/{name}.ttf) format("truetype")')
+        if full not in css:  # pragma: no cover - another Font Awesome release
+            raise RuntimeError(f"{css_path} does not load {name} as expected")
+        css = css.replace(full, f'url(../webfonts/{name}.subset.woff) format("woff")')
+    css_path.write_text(css, encoding="utf-8")
+    return counts
 
 
 # --------------------------------------------------------------------------- Sphinx hooks
@@ -121,6 +210,9 @@ def label_citation_lists(app, pagename, templatename, context, doctree) -> None:
 
 def set_config(app, config) -> None:
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_ENTRY}"
+    mathjax3 = dict(config.mathjax3_config or {})
+    mathjax3["loader"] = {**mathjax3.get("loader", {}), "load": MATHJAX_LOAD}
+    config.mathjax3_config = mathjax3
     config.nb_ipywidgets_js = {}
 
 
@@ -131,6 +223,8 @@ def finish_site(app, exception) -> None:
     outdir = Path(app.outdir)
     copy_mathjax(outdir)
     logger.info("offline_site: MathJax 3 copied into _static/%s", MATHJAX_DIR)
+    counts = subset_fontawesome(outdir)
+    logger.info("offline_site: Font Awesome subset to %s icons", counts)
 
 
 def setup(app):

@@ -95,7 +95,9 @@ def test_every_local_asset_a_page_loads_exists(html_dir):
 
 def test_mathjax_is_served_by_the_site(html_dir):
     mathjax = html_dir / "_static" / "mathjax"
-    assert (mathjax / "tex-chtml.js").is_file(), "MathJax was not copied into _static/mathjax"
+    for part in ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "a11y/assistive-mml.js"):
+        assert (mathjax / part).is_file(), f"MathJax {part} was not copied into _static/mathjax"
+    assert not (mathjax / "tex-chtml.js").exists(), "the combined tex-chtml.js (with the menu) is shipped"
     assert (mathjax / "LICENSE").is_file()
     fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
     assert len(fonts) >= 20, f"only {len(fonts)} MathJax fonts in the site"
@@ -109,7 +111,7 @@ def test_mathjax_is_served_by_the_site(html_dir):
         assert srcs, f"{page.relative_to(html_dir)} has math but loads no MathJax"
         for src in srcs:
             assert not _is_remote(src), f"{page.relative_to(html_dir)} loads MathJax from {src}"
-            assert (page.parent / urlsplit(src).path).resolve() == (mathjax / "tex-chtml.js").resolve()
+            assert (page.parent / urlsplit(src).path).resolve() == (mathjax / "startup.js").resolve()
     assert pages_with_math >= 2, "hardly any page has math: is dollarmath still enabled?"
 
 
