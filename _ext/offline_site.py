@@ -267,9 +267,11 @@ def _is_mathjax(asset, mathjax_path: str) -> bool:
 
 def drop_mathjax_without_math(app, pagename, templatename, context, doctree) -> None:
     """Remove MathJax (and its configuration) from a page that has no equation."""
-    # The page's own equations: MathDomain.has_equations() also counts the
-    # pages in its toctree (for single-page builds).
-    if app.env.get_domain("math").data["has_equations"].get(pagename, False):
+    # The page's own rendered body decides: the math domain's record
+    # (has_equations) also marks a page whose toctree holds equations, such
+    # as the root page. Sphinx and myst-nb write every equation (and every
+    # LaTeX output) with the class "math".
+    if 'class="math' in context.get("body", ""):
         return
     if context.get("script_files"):
         context["script_files"] = [

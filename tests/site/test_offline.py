@@ -125,9 +125,6 @@ def test_no_mathjax_js_in_a_source_static_folder():
     assert not stray, f"MathJax files in a source _static folder (each becomes a script tag): {stray}"
 
 
-@pytest.mark.xfail(strict=True, reason="book/intro.html still loads MathJax although it "
-                   "shows no equation (issue 15 is open; _ext/offline_site.py decides "
-                   "from the math domain's record, which marks the root page)")
 def test_mathjax_only_on_pages_with_math(html_dir):
     without = []
     for page in _pages(html_dir):
