@@ -170,3 +170,17 @@ def test_downloadable_notebooks_are_the_committed_ones(html_dir):
         original = root / built.relative_to(html_dir / "_sources")
         assert json.loads(built.read_text(encoding="utf-8")) == json.loads(
             original.read_text(encoding="utf-8")), f"{built} differs from {original}"
+
+
+def test_font_awesome_loads_only_its_subset_fonts(html_dir):
+    """_ext/offline_site.py subsets Font Awesome's fonts to the icons the
+    site shows (test_weight.py checks in the browser that each shown icon
+    is in them); the site's stylesheet loads the subsets only."""
+    fa = html_dir / "_static" / "vendor" / "fontawesome" / "6.5.2"
+    css = (fa / "css" / "all.min.css").read_text(encoding="utf-8")
+    loaded = set(re.findall(r"url\(\.\./webfonts/([^)]+)\)", css))
+    full = {f for f in loaded if not f.endswith(".subset.woff") and "v4compatibility" not in f}
+    assert not full, f"the full Font Awesome fonts are still loaded: {full}"
+    for name in ("fa-solid-900", "fa-regular-400", "fa-brands-400"):
+        path = fa / "webfonts" / f"{name}.subset.woff"
+        assert path.is_file() and 1_000 < path.stat().st_size < 30_000, path
