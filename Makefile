@@ -62,9 +62,11 @@ notebooks: install
 
 # Checks of the built site in _build/html (run after `build`): static checks and
 # end-to-end tests in headless Chromium (skipped with a message saying how to
-# install it when /usr/bin/chromium is missing; .ci/run installs it).
+# install it when /usr/bin/chromium is missing; .ci/run installs it). Two
+# workers, each with its own server and browser; --dist loadfile keeps each
+# file's session-wide page loads on one worker.
 site: install
-	$(PY) -m pytest tests/site -rs
+	$(PY) -m pytest tests/site -rs -n 2 --dist loadfile
 
 test: unit notebooks install-check build site
 	@echo ""

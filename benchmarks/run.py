@@ -42,6 +42,7 @@ torch.set_num_threads(1)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import accuracy  # noqa: E402
+import site_weight  # noqa: E402
 import speed  # noqa: E402
 from machine import cpu_model  # noqa: E402
 
@@ -172,6 +173,10 @@ def summary_markdown(res):
         lines += ["", f"KSG goals (|bias| <= {ksg['goal_max_abs_bias']}, RMSE <= "
                       f"{' / '.join(map(str, ksg['goal_max_rmse']))}): "
                       f"{'met' if ksg['met'] else '**missed**'}."]
+    if res.get("site_weight"):
+        w = res["site_weight"]
+        lines += ["", "## Site: chapter page weight and cold load (issue 15)", "",
+                  w["table"]]
     info = [(k, res[k]) for k in ("book_build", "nbval") if res.get(k)]
     if info:
         lines += ["", "## Informational (no goal)", ""]
@@ -191,6 +196,8 @@ def main(argv=None):
     ap.add_argument("--no-accuracy", action="store_true")
     ap.add_argument("--no-build", action="store_true", help="skip the timed book build")
     ap.add_argument("--no-nbval", action="store_true", help="skip the timed nbval run")
+    ap.add_argument("--no-site", action="store_true",
+                    help="skip the page weight of the built site (benchmarks/site_weight.py)")
     ap.add_argument("--timeout", type=int, default=240, help="seconds for the build / nbval")
     ap.add_argument("--cases", default=None,
                     help="comma-separated speed case ids to run (default: all), e.g. "
@@ -251,6 +258,15 @@ def main(argv=None):
         res["nbval"] = nbval_run(args.timeout)
         print(f"nbval: {res['nbval']['seconds']:.0f} s (status {res['nbval']['returncode']})",
               flush=True)
+    if not args.no_site:
+        if (site_weight.HTML / "index.html").is_file():
+            site_out = args.out.with_name("site.json")
+            site_weight.main(["--out", str(site_out)])
+            res["site_weight"] = json.loads(site_out.read_text())
+            res["site_weight"]["table"] = site_out.with_suffix(".md").read_text().strip()
+            goals.append(res["site_weight"]["met"])
+        else:
+            print("site weight: skipped, no built book in _build/html (make build)", flush=True)
     res["machine"]["load_average_end"] = list(os.getloadavg())
     res["quick"] = args.quick
     res["all_goals_met"] = bool(all(goals))

@@ -91,7 +91,9 @@ def main(argv=None) -> int:
         sys.exit("no built book in _build/html: run `make build` first")
     from playwright.sync_api import sync_playwright
 
-    pages = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "book").glob("0*.html"))
+    # every chapter (book/NN_*.ipynb) that was built
+    pages = sorted(f"book/{p.stem}.html" for p in (ROOT / "book").glob("[0-9][0-9]_*.ipynb")
+                   if (HTML / "book" / f"{p.stem}.html").is_file())
     server, base = _serve()
     rows = []
     with sync_playwright() as pw:

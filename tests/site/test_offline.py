@@ -95,7 +95,9 @@ def test_every_local_asset_a_page_loads_exists(html_dir):
 
 def test_mathjax_is_served_by_the_site(html_dir):
     mathjax = html_dir / "_static" / "mathjax"
-    assert (mathjax / "tex-chtml.js").is_file(), "MathJax was not copied into _static/mathjax"
+    for part in ("startup.js", "core.js", "input/tex.js", "output/chtml.js", "a11y/assistive-mml.js"):
+        assert (mathjax / part).is_file(), f"MathJax {part} was not copied into _static/mathjax"
+    assert not (mathjax / "tex-chtml.js").exists(), "the combined tex-chtml.js (with the menu) is shipped"
     assert (mathjax / "LICENSE").is_file()
     fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
     assert len(fonts) >= 20, f"only {len(fonts)} MathJax fonts in the site"
@@ -109,7 +111,7 @@ def test_mathjax_is_served_by_the_site(html_dir):
         assert srcs, f"{page.relative_to(html_dir)} has math but loads no MathJax"
         for src in srcs:
             assert not _is_remote(src), f"{page.relative_to(html_dir)} loads MathJax from {src}"
-            assert (page.parent / urlsplit(src).path).resolve() == (mathjax / "tex-chtml.js").resolve()
+            assert (page.parent / urlsplit(src).path).resolve() == (mathjax / "startup.js").resolve()
     assert pages_with_math >= 2, "hardly any page has math: is dollarmath still enabled?"
 
 
@@ -123,9 +125,6 @@ def test_no_mathjax_js_in_a_source_static_folder():
     assert not stray, f"MathJax files in a source _static folder (each becomes a script tag): {stray}"
 
 
-@pytest.mark.xfail(strict=True, reason="book/intro.html still loads MathJax although it "
-                   "shows no equation (issue 15 is open; _ext/offline_site.py decides "
-                   "from the math domain's record, which marks the root page)")
 def test_mathjax_only_on_pages_with_math(html_dir):
     without = []
     for page in _pages(html_dir):
@@ -171,3 +170,17 @@ def test_downloadable_notebooks_are_the_committed_ones(html_dir):
         original = root / built.relative_to(html_dir / "_sources")
         assert json.loads(built.read_text(encoding="utf-8")) == json.loads(
             original.read_text(encoding="utf-8")), f"{built} differs from {original}"
+
+
+def test_font_awesome_loads_only_its_subset_fonts(html_dir):
+    """_ext/offline_site.py subsets Font Awesome's fonts to the icons the
+    site shows (test_weight.py checks in the browser that each shown icon
+    is in them); the site's stylesheet loads the subsets only."""
+    fa = html_dir / "_static" / "vendor" / "fontawesome" / "6.5.2"
+    css = (fa / "css" / "all.min.css").read_text(encoding="utf-8")
+    loaded = set(re.findall(r"url\(\.\./webfonts/([^)]+)\)", css))
+    full = {f for f in loaded if not f.endswith(".subset.woff") and "v4compatibility" not in f}
+    assert not full, f"the full Font Awesome fonts are still loaded: {full}"
+    for name in ("fa-solid-900", "fa-regular-400", "fa-brands-400"):
+        path = fa / "webfonts" / f"{name}.subset.woff"
+        assert path.is_file() and 1_000 < path.stat().st_size < 30_000, path
