@@ -601,7 +601,7 @@ def arithmetic_encode(symbols, probs):
     The coder works with integers only, so decoding is exact on every machine:
 
     * The state is a 32-bit interval, renormalised bit by bit as in Witten, Neal
-      and Cleary [1]_; after renormalisation it is wider than :math:`2^{30}`.
+      and Cleary [1]; after renormalisation it is wider than :math:`2^{30}`.
     * Each distribution is quantised to integer frequencies summing to
       :math:`T = 2^{16}`: :math:`f_k = 1 + \lfloor p_k (T - K) \rfloor`, the
       leftover counts going to the most probable symbol. Every symbol keeps at
@@ -669,11 +669,11 @@ def arithmetic_encode(symbols, probs):
 
     References
     ----------
-    .. [1] I. H. Witten, R. M. Neal and J. G. Cleary, "Arithmetic coding for
+    1. I. H. Witten, R. M. Neal and J. G. Cleary, "Arithmetic coding for
        data compression", Communications of the ACM 30 (1987).
-    .. [2] J. Rissanen, "Generalized Kraft inequality and arithmetic coding",
+    2. J. Rissanen, "Generalized Kraft inequality and arithmetic coding",
        IBM Journal of Research and Development 20 (1976).
-    .. [3] D. J. C. MacKay, Information Theory, Inference, and Learning
+    3. D. J. C. MacKay, Information Theory, Inference, and Learning
        Algorithms (2003), chapter 6.
     """
     x = _symbol_array(symbols)

@@ -4,7 +4,7 @@ For :math:`n` independent tosses of a coin with :math:`P(1) = p`, a sequence
 with :math:`k` ones has probability :math:`p^k (1 - p)^{n - k}`, so all
 :math:`\binom{n}{k}` sequences with the same :math:`k` share their
 probability. That makes the sets of the asymptotic equipartition property
-countable exactly, class by class, for any :math:`n` (Cover and Thomas [1]_,
+countable exactly, class by class, for any :math:`n` (Cover and Thomas [1],
 ch. 3): the typical set :math:`A_\epsilon^{(n)}` and the smallest set of
 sequences with probability at least :math:`1 - \delta`.
 
@@ -13,8 +13,8 @@ sizes in bits are ``math.log2(size)``.
 
 References
 ----------
-.. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
-       Wiley, 2006, ch. 3 (the AEP; theorem 3.1.2 and section 3.3).
+1. T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed.,
+   Wiley, 2006, ch. 3 (the AEP; theorem 3.1.2 and section 3.3).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def typical_set(n, p, eps):
 
     By the AEP its probability tends to 1 and
     :math:`\tfrac{1}{n} \log_2 |A_\epsilon^{(n)}| \in [h(p) - \epsilon, h(p) + \epsilon]`
-    for large ``n`` ([1]_, theorem 3.1.2).
+    for large ``n`` ([1], theorem 3.1.2).
 
     Parameters
     ----------
@@ -94,8 +94,8 @@ def typical_set(n, p, eps):
 
     References
     ----------
-    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
-           2nd ed., Wiley, 2006, ch. 3.
+    1. T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
+       2nd ed., Wiley, 2006, ch. 3.
 
     Examples
     --------
@@ -128,7 +128,7 @@ def smallest_likely_set(n, p, delta):
 
     The set takes the most probable sequences first. Its size in bits per
     symbol, :math:`\tfrac{1}{n} \log_2 |B_\delta^{(n)}|`, tends to the entropy
-    :math:`h(p)` for every ``0 < delta < 1`` ([1]_, section 3.3): no set much
+    :math:`h(p)` for every ``0 < delta < 1`` ([1], section 3.3): no set much
     smaller than the typical set holds most of the probability.
 
     Parameters
@@ -152,8 +152,8 @@ def smallest_likely_set(n, p, delta):
 
     References
     ----------
-    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
-           2nd ed., Wiley, 2006, section 3.3.
+    1. T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
+       2nd ed., Wiley, 2006, section 3.3.
 
     Examples
     --------

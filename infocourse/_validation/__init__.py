@@ -1,20 +1,20 @@
-"""Input checks shared by every public function of :mod:`infocourse`.
+"""Input checks shared by every public function of ``infocourse``.
 
 One package decides what a valid argument is, so every function fails the
 same way, with a message that names the argument, says what was found and how
 to fix it. It is split by concern:
 
-* :mod:`.arrays`: conversion of array arguments (numpy, torch, sequences);
+* ``arrays``: conversion of array arguments (numpy, torch, sequences);
   bool, masked, object, string and complex arrays are refused; shapes, axes,
   dtype and device agreement of pairs.
-* :mod:`.distributions`: probability vectors and joint tables (the sum
+* ``distributions``: probability vectors and joint tables (the sum
   tolerance scales with the dtype's precision and is capped at 0.005).
-* :mod:`.parameters`: ``base``, integers, reals, choices, Gaussian parameters.
-* :mod:`.samples` and :mod:`.labels`: observations for the estimators.
-* :mod:`.seeds`: the one seed rule, :func:`check_seed`.
-* :mod:`.losses`: score tensors and class labels of the torch losses.
+* ``parameters``: ``base``, integers, reals, choices, Gaussian parameters.
+* ``samples`` and ``labels``: observations for the estimators.
+* ``seeds``: the one seed rule, ``check_seed``.
+* ``losses``: score tensors and class labels of the torch losses.
 
-Validation only checks; speed paths (:mod:`infocourse._fast`) are unknown here.
+Validation only checks; speed paths (``infocourse._fast``) are unknown here.
 Every name is re-exported from this package (``from infocourse import
 _validation as v; v.check_base(...)``).
 """
