@@ -12,6 +12,12 @@ from .dependence import mutual_information, pointwise_mutual_information
 from .divergences import cross_entropy, js_divergence, kl_divergence
 from .divergences import total_variation
 from .fano import fano_bound, fano_error_lower_bound
+from .rate_distortion import (
+    RateDistortionPoint,
+    blahut_arimoto,
+    gaussian_distortion_rate,
+    gaussian_rate_distortion,
+)
 from .tables import marginals, normalize
 from .uncertainty import (
     binary_entropy,
@@ -40,4 +46,8 @@ __all__ = [
     "fano_bound",
     "fano_error_lower_bound",
     "conditional_mutual_information",
+    "gaussian_rate_distortion",
+    "gaussian_distortion_rate",
+    "blahut_arimoto",
+    "RateDistortionPoint",
 ]
