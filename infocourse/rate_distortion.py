@@ -269,7 +269,10 @@ def blahut_arimoto(p, distortion, *, slope=None, target_distortion=None, tol=1e-
         Stopping tolerance (nats) of the gap, and the relative tolerance of the
         distortion for ``target_distortion``.
     max_iter : int, default 100000
-        Most updates per slope.
+        Most updates per slope. When it is reached first (the certificate
+        converges slowly where the optimal :math:`q` has many outputs, e.g. a
+        finely discretised Gaussian), the result is returned as it is and its
+        ``gap``, larger than ``tol``, says how far from :math:`R(D)` it may be.
     base : float, default 2
         Logarithm base of the returned rate and gap: 2 gives bits.
 
