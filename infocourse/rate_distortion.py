@@ -100,9 +100,9 @@ def gaussian_rate_distortion(distortion, variance=1.0, *, base=2):
 
     References
     ----------
-    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
+    1. T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
        2nd ed., Wiley (2006), theorem 10.3.2.
-    .. [2] C. E. Shannon, "Coding theorems for a discrete source with a fidelity
+    2. C. E. Shannon, "Coding theorems for a discrete source with a fidelity
        criterion", IRE National Convention Record 7 (1959), 142--163.
     """
     base = v.check_base(base)
@@ -152,7 +152,7 @@ def gaussian_distortion_rate(rate, variance=1.0, *, base=2):
 
     References
     ----------
-    .. [1] T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
+    1. T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
        2nd ed., Wiley (2006), eq. (10.31).
     """
     base = v.check_base(base)
@@ -308,12 +308,12 @@ def blahut_arimoto(p, distortion, *, slope=None, target_distortion=None, tol=1e-
 
     References
     ----------
-    .. [1] R. E. Blahut, "Computation of channel capacity and rate-distortion
+    1. R. E. Blahut, "Computation of channel capacity and rate-distortion
        functions", IEEE Trans. Inf. Theory 18(4) (1972), 460--473.
-    .. [2] S. Arimoto, "An algorithm for computing the capacity of arbitrary
+    2. S. Arimoto, "An algorithm for computing the capacity of arbitrary
        discrete memoryless channels", IEEE Trans. Inf. Theory 18(1) (1972),
        14--20.
-    .. [3] T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
+    3. T. M. Cover and J. A. Thomas, *Elements of Information Theory*,
        2nd ed., Wiley (2006), section 10.8.
     """
     base = v.check_base(base)

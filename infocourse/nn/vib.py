@@ -61,7 +61,7 @@ class VIB(nn.Module):
 
     References
     ----------
-    .. [1] A. A. Alemi, I. Fischer, J. V. Dillon and K. Murphy, "Deep Variational
+    1. A. A. Alemi, I. Fischer, J. V. Dillon and K. Murphy, "Deep Variational
        Information Bottleneck", ICLR 2017.
     """
 
@@ -136,7 +136,7 @@ def vib_loss(model, x, y, *, beta):
 
     References
     ----------
-    .. [1] A. A. Alemi, I. Fischer, J. V. Dillon and K. Murphy, "Deep Variational
+    1. A. A. Alemi, I. Fischer, J. V. Dillon and K. Murphy, "Deep Variational
        Information Bottleneck", ICLR 2017, eq. (7).
     """
     if not isinstance(model, VIB):
