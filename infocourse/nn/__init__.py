@@ -25,6 +25,8 @@ ImportError that says so.
 * :mod:`infocourse.nn.quantize`: :func:`quantize_uniform`,
   :func:`quantize_model`, :func:`code_entropy`, :func:`model_code_entropy`,
   :func:`model_huffman_length`.
+* :mod:`infocourse.nn.vib`: :class:`VIB`, :func:`vib_loss` (the variational
+  information bottleneck).
 * :mod:`infocourse.nn.training`: :func:`seed_everything`,
   :func:`default_device`, :func:`fit`, :func:`evaluate`,
   :func:`predict_logits`, :func:`accuracy`.
@@ -84,6 +86,7 @@ from .quantize import (
     quantize_model,
     quantize_uniform,
 )
+from .vib import VIB, vib_loss
 from .training import (
     History,
     accuracy,
@@ -140,4 +143,6 @@ __all__ = [
     "interpolated_loss",
     "interpolated_bound",
     "QuadraticCritic",
+    "VIB",
+    "vib_loss",
 ]
