@@ -25,7 +25,6 @@ from torch import nn
 
 from .. import _validation as v
 from .losses import gaussian_kl
-from .models import _positive_int
 
 __all__ = ["VIB", "vib_loss"]
 
@@ -67,10 +66,10 @@ class VIB(nn.Module):
 
     def __init__(self, in_features, n_classes, *, latent=2, hidden=64):
         super().__init__()
-        self.in_features = _positive_int(in_features, "in_features")
-        self.n_classes = _positive_int(n_classes, "n_classes")
-        self.latent = _positive_int(latent, "latent")
-        hidden = _positive_int(hidden, "hidden")
+        self.in_features = v.check_positive_int(in_features, "in_features")
+        self.n_classes = v.check_positive_int(n_classes, "n_classes")
+        self.latent = v.check_positive_int(latent, "latent")
+        hidden = v.check_positive_int(hidden, "hidden")
         self.encoder = nn.Sequential(nn.Linear(self.in_features, hidden), nn.ReLU())
         self.to_mu = nn.Linear(hidden, self.latent)
         self.to_logvar = nn.Linear(hidden, self.latent)
@@ -143,7 +142,8 @@ def vib_loss(model, x, y, *, beta):
         raise TypeError(f"model must be an infocourse.nn.VIB, got {type(model).__name__}.")
     beta = v.check_real(beta, "beta", low=0)
     logits, mu, logvar = model(x)
-    v.check_labels(y, "y", n=logits.shape[0], n_classes=logits.shape[1])
+    v.check_class_labels(y, "y", shape=logits.shape[:1], n_classes=logits.shape[1],
+                         rows_of="logits", like=logits)
     ce = F.cross_entropy(logits, y)
     kl = gaussian_kl(mu, logvar)
     return {"loss": ce + beta * kl, "ce": ce, "kl": kl}
