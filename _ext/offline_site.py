@@ -262,7 +262,8 @@ def drop_thebe_assets(app, pagename, templatename, context, doctree) -> None:
 def _is_mathjax(asset, mathjax_path: str) -> bool:
     filename = str(getattr(asset, "filename", asset) or "")
     body = str(getattr(asset, "attributes", {}).get("body", ""))
-    return filename == mathjax_path or "MathJax" in body
+    # Sphinx may list the script under the static folder: _static/<mathjax_path>.
+    return filename in (mathjax_path, f"_static/{mathjax_path}") or "MathJax" in body
 
 
 def drop_mathjax_without_math(app, pagename, templatename, context, doctree) -> None:
