@@ -32,3 +32,26 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+/* Math wider than its column scrolls inside its own box (infocourse.css). A
+ * box that scrolls must be reachable from the keyboard, so that it can be
+ * scrolled without a mouse (WCAG 2.1.1; axe-core: scrollable-region-focusable).
+ * MathJax's context menu made every formula focusable; the site ships MathJax
+ * without it, so each formula that actually overflows is made focusable here,
+ * once MathJax has typeset the page and again when the window is resized. */
+function infocourseFocusableMath() {
+  for (const box of document.querySelectorAll(".bd-article mjx-container")) {
+    if (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1) {
+      box.setAttribute("tabindex", "0");
+    } else if (box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+    }
+  }
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const startup = window.MathJax && window.MathJax.startup;
+  if (startup && startup.promise) {
+    startup.promise.then(infocourseFocusableMath);
+    window.addEventListener("resize", infocourseFocusableMath);
+  }
+});
