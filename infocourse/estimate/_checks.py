@@ -193,17 +193,9 @@ def neighbours(k, n, name="x", *, need=None):
 
 
 def generator(seed, name="seed"):
-    """A numpy Generator from an int, a Generator or None."""
-    if seed is None or isinstance(seed, np.random.Generator) or (
-        isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
-    ):
-        if isinstance(seed, numbers.Integral) and seed < 0:
-            raise ValueError(f"{name} must be a non-negative int, got {seed!r}.")
-        return np.random.default_rng(seed)
-    raise TypeError(
-        f"{name} must be an int, a numpy.random.Generator or None, got "
-        f"{type(seed).__name__} {seed!r}."
-    )
+    """A numpy Generator from an int, a Generator or None: the package's one
+    seed rule, :func:`infocourse._validation.check_seed`."""
+    return v.check_seed(seed, name)
 
 
 def jittered(arr, jitter, seed, name):
