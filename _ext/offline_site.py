@@ -328,11 +328,9 @@ def quantize_images(outdir: Path) -> tuple[int, int]:
                 after += len(data)
                 continue
             rgba = im.convert("RGBA")
-        if rgba.getcolors(maxcolors=256) is not None:
-            palette = rgba.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        else:
-            palette = rgba.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
-                                    dither=Image.Dither.FLOYDSTEINBERG)
+        few = rgba.getcolors(maxcolors=256) is not None  # then the palette is exact
+        palette = rgba.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                dither=Image.Dither.NONE if few else Image.Dither.FLOYDSTEINBERG)
         buf = io.BytesIO()
         palette.save(buf, "PNG", optimize=True)
         if len(buf.getvalue()) < len(data):
